@@ -1,0 +1,127 @@
+package crm
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/crmkit/crmkit/crm/normalize"
+	"github.com/crmkit/crmkit/crm/taxid"
+	"github.com/crmkit/crmkit/internal/lang"
+)
+
+// MatchKind is why two clients look like the same counterparty.
+type MatchKind string
+
+// Match kinds, strongest first.
+const (
+	MatchINN   MatchKind = "inn"   // same INN (or foreign tax id) in the same country
+	MatchPhone MatchKind = "phone" // a contact phone in common (E.164)
+	MatchEmail MatchKind = "email" // a contact e-mail in common
+	MatchName  MatchKind = "name"  // the same name once case, quotes, ё/е and legal forms are ignored
+)
+
+// MatchKey is one duplicate-detection key of a client.
+type MatchKey struct {
+	Kind  MatchKind
+	Value string
+}
+
+// KeyMatch says that a stored client carries a key.
+type KeyMatch struct {
+	ClientID uuid.UUID
+	Key      MatchKey
+}
+
+// MatchKeys returns the client's duplicate-detection keys: its INN (or,
+// for other countries, its tax ids) as "country:value", every contact
+// phone and e-mail, and the normalised legal and short names. Keys are
+// unique and sorted.
+func (c Client) MatchKeys() []MatchKey {
+	var keys []MatchKey
+	for _, id := range c.TaxIDs {
+		if id.Kind == taxid.KindINN || (id.Country != taxid.CountryRU && id.Kind == taxid.KindOther) {
+			keys = append(keys, MatchKey{Kind: MatchINN, Value: id.Country + ":" + id.Value})
+		}
+	}
+	for _, ct := range c.Contacts {
+		for _, p := range ct.Phones {
+			keys = append(keys, MatchKey{Kind: MatchPhone, Value: p})
+		}
+		for _, e := range ct.Emails {
+			keys = append(keys, MatchKey{Kind: MatchEmail, Value: e})
+		}
+	}
+	for _, name := range []string{c.LegalName, c.ShortName} {
+		if k := normalize.OrgName(name); k != "" {
+			keys = append(keys, MatchKey{Kind: MatchName, Value: k})
+		}
+	}
+	slices.SortFunc(keys, func(a, b MatchKey) int {
+		if d := strings.Compare(string(a.Kind), string(b.Kind)); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return slices.Compact(keys)
+}
+
+// innKey returns the client's INN key, if it has one.
+func (c Client) innKey() (MatchKey, bool) {
+	for _, k := range c.MatchKeys() {
+		if k.Kind == MatchINN {
+			return k, true
+		}
+	}
+	return MatchKey{}, false
+}
+
+// UniqueINNKey returns the INN key the store must keep unique for this
+// client: none for merged clients and for accepted duplicates.
+func (c Client) UniqueINNKey() (MatchKey, bool) {
+	if c.IsMerged() || c.AcceptedDuplicate {
+		return MatchKey{}, false
+	}
+	return c.innKey()
+}
+
+// Duplicate is a stored client that looks like the one being created, with
+// every reason it matched.
+type Duplicate struct {
+	ClientID uuid.UUID
+	Name     string // the existing client's short or legal name (empty if the reader may not see it)
+	Matches  []MatchKey
+}
+
+// Strongest returns the strongest reason of the match.
+func (d Duplicate) Strongest() MatchKind {
+	order := []MatchKind{MatchINN, MatchPhone, MatchEmail, MatchName}
+	for _, k := range order {
+		for _, m := range d.Matches {
+			if m.Kind == k {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+// Explain says why the client is a probable duplicate, in the language of
+// tag.
+func (d Duplicate) Explain(tag string) string {
+	parts := make([]string, 0, len(d.Matches))
+	for _, m := range d.Matches {
+		switch m.Kind {
+		case MatchINN:
+			parts = append(parts, lang.Pick(tag, "same INN ", "тот же ИНН ")+m.Value)
+		case MatchPhone:
+			parts = append(parts, lang.Pick(tag, "same phone ", "тот же телефон ")+m.Value)
+		case MatchEmail:
+			parts = append(parts, lang.Pick(tag, "same e-mail ", "тот же e-mail ")+m.Value)
+		case MatchName:
+			parts = append(parts, lang.Pick(tag, "same name ", "то же название ")+"«"+m.Value+"»")
+		}
+	}
+	return strings.Join(parts, "; ")
+}

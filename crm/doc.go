@@ -1,0 +1,78 @@
+// Package crm is the client account of a B2B seller: the client card and
+// its contacts, the lifecycle from lead to customer (and to lost, dormant
+// or churned), the interactions with the client, the client's timeline,
+// and who may see and change what — including deputies who stand in for
+// an absent manager.
+//
+// # The Service
+//
+// A Service runs every operation. It is built over a Store (store/memory
+// is the embedded default; store/postgres for production) and Options
+// that inject the clock and ids, the user Directory, and the business
+// policies (lost-reason catalogue, activity policy, contact cadence,
+// confidentiality, custom attribute types):
+//
+//	svc, err := crm.NewService(memory.New(), crm.Options{Directory: team})
+//
+// Every method takes a context and the acting user (an Actor: id, roles,
+// subordinates). It checks access, validates its input — a bad input is a
+// *ValidationError naming the field, never a panic, and nothing is
+// written — and stores the change together with the timeline events that
+// record it, in one store write.
+//
+// # Client card
+//
+// A client is a counterparty: company, sole proprietor or individual, with
+// tax identifiers (Russian INN, KPP, OGRN, OGRNIP checked by checksum and
+// matched to the client's kind; foreign identifiers kept as given),
+// addresses, tier with who set it and why, owner, tags, typed custom
+// attributes, source and campaign, manual flags (do-not-contact,
+// blocked), and contacts — full names with patronymic, buying role,
+// birthday with an optional year, e-mails folded to lower case, phones in
+// E.164 — exactly one of them primary.
+//
+// # Duplicates
+//
+// CreateClient looks for probable duplicates by the same INN, a phone or
+// e-mail in common, or the same name once case, quotes, ё/е and legal
+// forms (ООО, АО, LLC, ...) are ignored, using the store's key index, and
+// returns each with the reasons it matched. An exact INN match refuses
+// the create (a *DuplicateError, errors.Is store.ErrDuplicate) unless the
+// caller sets Force. MergeClients folds a duplicate into a survivor,
+// keeping both histories.
+//
+// # Lifecycle
+//
+// Stages move Lead → Qualified → Negotiation → Customer → Dormant →
+// Churned; Lost is reachable from the funnel with a reason from a managed
+// catalogue; see Stage for the full table. Every change is logged with
+// actor, time, from, to and reason; StageDurations computes the time spent
+// in each stage. ActivityPolicy derives Dormant and Churned from order
+// activity as an explicit function of the as-of date, and
+// ApplyActivityPolicy records the result.
+//
+// # Interactions, timeline, cadence
+//
+// LogInteraction records calls, meetings, visits, e-mails, chats,
+// messenger and social contacts, letters, faxes and notes; the log is
+// append-only and CorrectInteraction adds a correction. Timeline streams
+// everything that happened to a client in time order, oldest or newest
+// first, with cursors. OverdueContacts lists the clients whose tier's
+// contact cadence (for example VIP every 7 days) has lapsed.
+//
+// # Access and delegation
+//
+// A manager sees and changes their own clients; a head of sales those of
+// everyone below them; an admin everything; auditors and credit
+// controllers read only. A refused read is reported exactly like a
+// missing client. Confidential fields (credit data, internal notes) are
+// emptied for roles that may not see them. Delegate gives a deputy the
+// principal's rights for a window [from, to); every event then records
+// the deputy as actor and the principal as on-behalf-of.
+//
+// # Errors and messages
+//
+// Errors match ErrInvalid, ErrForbidden, ErrTransition, ErrDelegation or
+// the store package's kinds with errors.Is; each typed error has a stable
+// Code and a Message in English or Russian.
+package crm

@@ -1,0 +1,160 @@
+package taxid
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind names the kind of an identifier.
+type Kind string
+
+// Identifier kinds.
+const (
+	// KindINN is a Russian taxpayer number (ИНН): 10 digits for a legal
+	// entity, 12 digits for an individual or a sole proprietor.
+	KindINN Kind = "INN"
+	// KindKPP is a Russian tax registration reason code (КПП): 9 characters.
+	KindKPP Kind = "KPP"
+	// KindOGRN is the primary state registration number of a Russian legal
+	// entity (ОГРН): 13 digits.
+	KindOGRN Kind = "OGRN"
+	// KindOGRNIP is the primary state registration number of a Russian sole
+	// proprietor (ОГРНИП): 15 digits.
+	KindOGRNIP Kind = "OGRNIP"
+	// KindOther is an identifier of any country, kept as given.
+	KindOther Kind = "OTHER"
+)
+
+// CountryRU is the ISO 3166-1 alpha-2 code of Russia, the only country
+// whose identifiers are validated by kind.
+const CountryRU = "RU"
+
+// MaxOtherLength is the maximum length, in characters (runes), of a
+// [KindOther] identifier value.
+const MaxOtherLength = 64
+
+// ID is a tax or registration identifier together with the country that
+// issued it.
+type ID struct {
+	// Country is the ISO 3166-1 alpha-2 code in upper case, e.g. "RU".
+	Country string
+	// Kind tells what the identifier is.
+	Kind Kind
+	// Value is the identifier itself, without surrounding white space.
+	Value string
+}
+
+// IsZero reports whether id is the zero ID.
+func (id ID) IsZero() bool {
+	return id == ID{}
+}
+
+// String returns the identifier as "COUNTRY:KIND:VALUE", for example
+// "RU:INN:7707083893". The zero ID yields the empty string. Since neither
+// the country nor the kind contains a colon, splitting the result into at
+// most three parts on ":" recovers the fields.
+func (id ID) String() string {
+	if id.IsZero() {
+		return ""
+	}
+	return id.Country + ":" + string(id.Kind) + ":" + id.Value
+}
+
+// Validate checks value as a Russian identifier of the given kind, without
+// trimming it. It accepts [KindINN], [KindKPP], [KindOGRN] and
+// [KindOGRNIP]; any other kind yields an error with [ReasonBadKind].
+func Validate(kind Kind, value string) error {
+	switch kind {
+	case KindINN:
+		_, err := ValidateINN(value)
+		return err
+	case KindKPP:
+		return ValidateKPP(value)
+	case KindOGRN:
+		return ValidateOGRN(value)
+	case KindOGRNIP:
+		return ValidateOGRNIP(value)
+	default:
+		return newError(kind, value, ReasonBadKind)
+	}
+}
+
+// Parse builds an [ID] from its parts.
+//
+// Surrounding white space is trimmed from country and value. The country
+// must then consist of two ASCII letters; it is folded to upper case.
+//
+// For Russia ("RU") the value is validated according to kind with
+// [ValidateINN], [ValidateKPP], [ValidateOGRN] or [ValidateOGRNIP];
+// [KindOther] is accepted as well and follows the rules below.
+//
+// For any other country the kind must be [KindOther], since the Russian
+// kinds are defined by Russian law only. The value is kept as given: it
+// must be non-empty, valid UTF-8, at most [MaxOtherLength] characters long
+// and free of control characters.
+//
+// On failure Parse returns the zero ID and an [*Error]. For
+// [ReasonBadCountry] its Input is the country argument as passed; otherwise
+// it is the trimmed value.
+func Parse(country string, kind Kind, value string) (ID, error) {
+	cc, ok := normalizeCountry(country)
+	if !ok {
+		return ID{}, newError(kind, country, ReasonBadCountry)
+	}
+	v := strings.TrimSpace(value)
+	var err error
+	switch {
+	case kind == KindOther:
+		err = validateOther(v)
+	case cc != CountryRU:
+		err = newError(kind, v, ReasonBadKind)
+	default:
+		err = Validate(kind, v)
+	}
+	if err != nil {
+		return ID{}, err
+	}
+	return ID{Country: cc, Kind: kind, Value: v}, nil
+}
+
+// normalizeCountry trims s and returns it in upper case if it is exactly
+// two ASCII letters.
+func normalizeCountry(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) != 2 {
+		return "", false
+	}
+	var b [2]byte
+	for i := 0; i < 2; i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		default:
+			return "", false
+		}
+	}
+	return string(b[:]), true
+}
+
+// validateOther applies the rules for identifiers kept as given.
+func validateOther(v string) error {
+	if v == "" {
+		return newError(KindOther, v, ReasonEmpty)
+	}
+	if !utf8.ValidString(v) {
+		return newError(KindOther, v, ReasonBadFormat)
+	}
+	if utf8.RuneCountInString(v) > MaxOtherLength {
+		return newError(KindOther, v, ReasonBadLength)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return newError(KindOther, v, ReasonBadFormat)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package crm
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+var zeroTime time.Time
+
+// indexed returns "field[i]".
+func indexed(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
+
+// foldTag folds a tag to its stored form: trimmed, lower case, inner
+// whitespace collapsed to single spaces, ё as е.
+func foldTag(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.ReplaceAll(s, "ё", "е")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// cleanText trims a free-text field and reports whether it is acceptable:
+// valid UTF-8, at most max runes, and no control characters other than
+// newlines and tabs when multiline.
+func cleanText(s string, max int, multiline bool) (string, Reason, bool) {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return s, ReasonBadFormat, false
+	}
+	if utf8.RuneCountInString(s) > max {
+		return s, ReasonTooLong, false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
+			return s, ReasonBadFormat, false
+		}
+	}
+	return s, "", true
+}

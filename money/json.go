@@ -1,0 +1,120 @@
+package money
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// MarshalJSON encodes the amount as {"amount":"1234.50","currency":"RUB"}:
+// the number is a string (never a JSON number, which many decoders read as
+// a float) with at least the currency's minor places. The zero Amount,
+// which has no currency, encodes as null.
+func (a Amount) MarshalJSON() ([]byte, error) {
+	if a.c.IsZero() {
+		return []byte("null"), nil
+	}
+	num := a.plain()
+	code := a.c.Code()
+	buf := make([]byte, 0, len(num)+len(code)+27)
+	buf = append(buf, `{"amount":"`...)
+	buf = append(buf, num...)
+	buf = append(buf, `","currency":"`...)
+	buf = append(buf, code...)
+	buf = append(buf, `"}`...)
+	return buf, nil
+}
+
+// UnmarshalJSON decodes {"amount":"1234.50","currency":"RUB"} strictly:
+// both fields are required and must be JSON strings; the amount follows
+// the grammar of Parse; the currency must be an active ISO 4217 code;
+// unknown or repeated fields are refused. Field names are case-sensitive.
+// null leaves the amount unchanged, as encoding/json expects. Every
+// failure is an *AmountError naming the field.
+func (a *Amount) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	malformed := &AmountError{Field: "amount", Reason: ReasonMalformedJSON}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return malformed
+	}
+	var amount, currency *string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return malformed
+		}
+		key, _ := tok.(string)
+		var slot **string
+		switch key {
+		case "amount":
+			slot = &amount
+		case "currency":
+			slot = &currency
+		default:
+			return &AmountError{Field: key, Reason: ReasonUnknownField}
+		}
+		if *slot != nil {
+			return &AmountError{Field: key, Reason: ReasonMalformedJSON}
+		}
+		val, err := dec.Token()
+		if err != nil {
+			return malformed
+		}
+		s, ok := val.(string)
+		if !ok {
+			return &AmountError{Field: key, Input: tokenText(val), Reason: ReasonNotAString}
+		}
+		*slot = &s
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return malformed
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return malformed
+	}
+	if amount == nil {
+		return &AmountError{Field: "amount", Reason: ReasonMissingField}
+	}
+	if currency == nil {
+		return &AmountError{Field: "currency", Reason: ReasonMissingField}
+	}
+	c, err := ParseCurrency(*currency)
+	if err != nil {
+		var ce *CurrencyError
+		errors.As(err, &ce)
+		return &AmountError{Field: "currency", Input: *currency, Reason: ce.Reason, Err: err}
+	}
+	d, err := parseDecimal(*amount)
+	if err != nil {
+		var ae *AmountError
+		if errors.As(err, &ae) {
+			ae.Field = "amount"
+		}
+		return err
+	}
+	*a = Amount{d: d, c: c}
+	return nil
+}
+
+// tokenText describes a non-string JSON token for an error message.
+func tokenText(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Number:
+		return v.String()
+	case json.Delim:
+		return v.String()
+	case bool:
+		if v {
+			return "true"
+		}
+		return "false"
+	case nil:
+		return "null"
+	}
+	return "?"
+}
