@@ -73,7 +73,9 @@ func TestInteractions(t *testing.T) {
 		{"no direction on a call", func(n *crm.NewInteraction) { n.Direction = "" }, "direction"},
 		{"negative duration", func(n *crm.NewInteraction) { n.Duration = -time.Minute }, "duration"},
 		{"someone else's contact", func(n *crm.NewInteraction) { n.Contacts = []uuid.UUID{uuid.New()} }, "contacts[0]"},
-		{"31 February due", func(n *crm.NewInteraction) { n.NextStep = &crm.NextStep{Action: "x", Due: crm.Date{Year: 2026, Month: 2, Day: 31}} }, "next_step.due"},
+		{"31 February due", func(n *crm.NewInteraction) {
+			n.NextStep = &crm.NextStep{Action: "x", Due: crm.Date{Year: 2026, Month: 2, Day: 31}}
+		}, "next_step.due"},
 		{"next step without action", func(n *crm.NewInteraction) { n.NextStep = &crm.NextStep{Due: crm.Date{Year: 2026, Month: 3, Day: 1}} }, "next_step.action"},
 	}
 	for _, tc := range bad {

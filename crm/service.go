@@ -175,8 +175,10 @@ func hiddenClient(id uuid.UUID) error {
 
 type hiddenError struct{ id uuid.UUID }
 
-func (e *hiddenError) Error() string { return "crm: client " + e.id.String() + " not found or not accessible" }
-func (e *hiddenError) Code() string  { return "not_found" }
+func (e *hiddenError) Error() string {
+	return "crm: client " + e.id.String() + " not found or not accessible"
+}
+func (e *hiddenError) Code() string { return "not_found" }
 func (e *hiddenError) Message(tag string) string {
 	return lang.Pick(tag, e.Error(), "crm: клиент "+e.id.String()+" не найден или недоступен")
 }

@@ -720,4 +720,3 @@ func (s *Service) ApplyActivityPolicy(ctx context.Context, actor Actor, asOf tim
 	}
 	return out, nil
 }
-
