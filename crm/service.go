@@ -124,7 +124,11 @@ func NewService(st Store, opts Options) (*Service, error) {
 	if opts.MaxRetries <= 0 {
 		opts.MaxRetries = 64
 	}
-	return &Service{store: st, opts: opts, now: opts.Clock.Now, newID: opts.Clock.NewID}, nil
+	clockNow := opts.Clock.Now
+	// Instants are kept to the microsecond, in UTC: what PostgreSQL keeps,
+	// so that a stored time reads back equal and orders the same.
+	now := func() time.Time { return clockNow().Truncate(time.Microsecond).UTC() }
+	return &Service{store: st, opts: opts, now: now, newID: opts.Clock.NewID}, nil
 }
 
 func validateLostReasons(rs []LostReason) error {
@@ -193,38 +197,108 @@ func (a Actor) readsAll() bool {
 	return a.Has(RoleAdmin) || a.Has(RoleAuditor) || a.Has(RoleCreditController)
 }
 
-// access decides whether actor may read (or, with write, change) client c,
-// on their own rights or through an active delegation.
-func (s *Service) access(ctx context.Context, actor Actor, c Client, write bool) (grant, error) {
-	own := actor.canRead(c.Owner)
-	if write {
-		own = actor.canWrite(c.Owner)
-	}
-	if own {
-		return grant{roles: actor.Roles}, nil
-	}
-	now := s.now()
-	for d, err := range s.store.ListDelegations(ctx, DelegationFilter{Deputy: actor.ID, ActiveAt: now}, store.Page{}) {
+// reach is what an actor can get at in one call: their own rights and
+// those of the principals whose active delegations they hold. It is
+// loaded once per call, so a listing makes no query per record.
+type reach struct {
+	actor     Actor
+	delegated []delegatedRights
+	loaded    bool
+}
+
+type delegatedRights struct {
+	d         Delegation
+	principal Actor
+}
+
+// reachOf loads the actor's active delegations and their principals'
+// rights. Principals unknown to the Directory (people who left) give
+// nothing.
+func (s *Service) reachOf(ctx context.Context, actor Actor) (reach, error) {
+	r := reach{actor: actor, loaded: true}
+	for d, err := range s.store.ListDelegations(ctx, DelegationFilter{Deputy: actor.ID, ActiveAt: s.now()}, store.Page{}) {
 		if err != nil {
-			return grant{}, err
-		}
-		if !d.Covers(c.ID) {
-			continue
+			return reach{}, err
 		}
 		principal, err := s.opts.Directory.Actor(ctx, d.Principal)
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				continue // a principal who left: the delegation gives nothing
+				continue
 			}
-			return grant{}, err
+			return reach{}, err
 		}
-		ok := principal.canRead(c.Owner)
+		r.delegated = append(r.delegated, delegatedRights{d: d, principal: principal})
+	}
+	return r, nil
+}
+
+// grant decides whether the reach covers reading (or, with write,
+// changing) client c.
+func (r reach) grant(c Client, write bool) (grant, bool) {
+	own := r.actor.canRead(c.Owner)
+	if write {
+		own = r.actor.canWrite(c.Owner)
+	}
+	if own {
+		return grant{roles: r.actor.Roles}, true
+	}
+	for _, dr := range r.delegated {
+		if !dr.d.Covers(c.ID) {
+			continue
+		}
+		ok := dr.principal.canRead(c.Owner)
 		if write {
-			ok = principal.canWrite(c.Owner)
+			ok = dr.principal.canWrite(c.Owner)
 		}
 		if ok {
-			return grant{onBehalfOf: d.Principal, roles: unionRoles(actor.Roles, principal.Roles)}, nil
+			return grant{onBehalfOf: dr.d.Principal, roles: unionRoles(r.actor.Roles, dr.principal.Roles)}, true
 		}
+	}
+	return grant{}, false
+}
+
+// owners returns the owners whose clients the reach may read, or all =
+// true when it is not limited by owner (a global reader, or a delegation
+// limited to a list of clients, which the caller must then filter).
+func (r reach) owners() (owners []uuid.UUID, all bool) {
+	add := func(a Actor) bool {
+		if a.readsAll() {
+			return true
+		}
+		if a.Has(RoleManager) || a.Has(RoleHeadOfSales) {
+			owners = append(owners, a.ID)
+			if a.Has(RoleHeadOfSales) {
+				owners = append(owners, a.Subordinates...)
+			}
+		}
+		return false
+	}
+	if add(r.actor) {
+		return nil, true
+	}
+	for _, dr := range r.delegated {
+		if len(dr.d.Clients) > 0 || add(dr.principal) {
+			return nil, true
+		}
+	}
+	slices.SortFunc(owners, func(a, b uuid.UUID) int { return store.CompareKeys(zeroTime, a, zeroTime, b) })
+	return slices.Compact(owners), false
+}
+
+// access decides whether actor may read (or, with write, change) client c,
+// on their own rights or through an active delegation. Delegations are
+// loaded only when the actor's own rights do not suffice.
+func (s *Service) access(ctx context.Context, actor Actor, c Client, write bool) (grant, error) {
+	r := reach{actor: actor}
+	if g, ok := r.grant(c, write); ok {
+		return g, nil
+	}
+	r, err := s.reachOf(ctx, actor)
+	if err != nil {
+		return grant{}, err
+	}
+	if g, ok := r.grant(c, write); ok {
+		return g, nil
 	}
 	if write && actor.canRead(c.Owner) {
 		return grant{}, forbidden(actor, ActionUpdateClient)

@@ -294,23 +294,34 @@ func (s *Service) ListClients(ctx context.Context, actor Actor, f ClientFilter, 
 	if err := actor.validate(); err != nil {
 		return store.Fail[Client](err)
 	}
-	limit := p.Limit
-	p.Limit = 0
 	return func(yield func(Client, error) bool) {
+		r, err := s.reachOf(ctx, actor)
+		if err != nil {
+			yield(Client{}, err)
+			return
+		}
+		// Narrow the store query to the owners the actor can reach, so a
+		// manager's listing reads only their clients.
+		if owners, all := r.owners(); !all {
+			if len(f.Owners) > 0 {
+				owners = slices.DeleteFunc(owners, func(o uuid.UUID) bool { return !slices.Contains(f.Owners, o) })
+			}
+			if len(owners) == 0 {
+				return
+			}
+			f.Owners = owners
+		}
+		limit := p.Limit
+		p.Limit = 0
 		n := 0
 		for c, err := range s.store.ListClients(ctx, f, p) {
 			if err != nil {
 				yield(Client{}, err)
 				return
 			}
-			g, aerr := s.access(ctx, actor, c, false)
-			if aerr != nil {
-				var hidden *hiddenError
-				if errors.As(aerr, &hidden) {
-					continue
-				}
-				yield(Client{}, aerr)
-				return
+			g, ok := r.grant(c, false)
+			if !ok {
+				continue
 			}
 			if !yield(s.redact(c, g), nil) {
 				return
@@ -645,6 +656,7 @@ func (s *Service) RecordOrder(ctx context.Context, actor Actor, id uuid.UUID, at
 	if at.IsZero() {
 		return Client{}, invalid("at", ReasonRequired, "")
 	}
+	at = instant(at)
 	if at.After(s.now().Add(s.opts.FutureTolerance)) {
 		return Client{}, invalid("at", ReasonInFuture, at.Format(time.RFC3339))
 	}

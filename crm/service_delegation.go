@@ -31,6 +31,7 @@ func (s *Service) Delegate(ctx context.Context, actor Actor, in NewDelegation) (
 	if in.Principal == uuid.Nil {
 		in.Principal = actor.ID
 	}
+	in.From, in.To = instant(in.From), instant(in.To)
 	switch {
 	case in.Deputy == uuid.Nil:
 		return Delegation{}, invalid("deputy", ReasonRequired, "")

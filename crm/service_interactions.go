@@ -108,6 +108,7 @@ func (s *Service) buildInteraction(c Client, actor Actor, g grant, in NewInterac
 		return Interaction{}, invalid("direction", ReasonNotAllowed, string(in.Direction))
 	}
 	now := s.now()
+	in.At = instant(in.At)
 	switch {
 	case in.At.IsZero():
 		return Interaction{}, invalid("at", ReasonRequired, "")

@@ -111,7 +111,7 @@ func (f ClientFilter) Match(c Client) bool {
 		return false
 	case len(f.Tiers) > 0 && !slices.Contains(f.Tiers, c.Tier):
 		return false
-	case f.Tag != "" && !slices.Contains(c.Tags, foldTag(f.Tag)):
+	case f.Tag != "" && !slices.Contains(c.Tags, FoldTag(f.Tag)):
 		return false
 	case !f.UpdatedSince.IsZero() && c.UpdatedAt.Before(f.UpdatedSince):
 		return false

@@ -13,9 +13,10 @@ var zeroTime time.Time
 // indexed returns "field[i]".
 func indexed(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
-// foldTag folds a tag to its stored form: trimmed, lower case, inner
-// whitespace collapsed to single spaces, ё as е.
-func foldTag(s string) string {
+// FoldTag folds a tag to the form it is stored and matched in: trimmed,
+// lower case, inner whitespace collapsed to single spaces, ё as е. A SQL
+// store applies it to ClientFilter.Tag before querying.
+func FoldTag(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.ReplaceAll(s, "ё", "е")
 	return strings.Join(strings.Fields(s), " ")
@@ -38,4 +39,13 @@ func cleanText(s string, max int, multiline bool) (string, Reason, bool) {
 		}
 	}
 	return s, "", true
+}
+
+// instant brings a caller's time to the form the store keeps: UTC, to the
+// microsecond. The zero time stays zero.
+func instant(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Truncate(time.Microsecond).UTC()
 }

@@ -230,7 +230,7 @@ func normalizeTags(in []string) ([]string, error) {
 		if _, err := checkText(indexed("tags", i), t, maxTagLen, false); err != nil {
 			return nil, err
 		}
-		f := foldTag(t)
+		f := FoldTag(t)
 		if f == "" {
 			return nil, invalid(indexed("tags", i), ReasonRequired, "")
 		}

@@ -118,7 +118,7 @@ func walk[E any](s []E, key func(E) store.Cursor, cur store.Cursor, o store.Orde
 // candidateIDs returns up to n ids after cur in order o, drawn from the
 // union of the sorted slices in sources, in that order.
 func candidateIDs(sources [][]uuid.UUID, cur store.Cursor, o store.Order, n int) []uuid.UUID {
-	var out []uuid.UUID
+	out := make([]uuid.UUID, 0, n)
 	for _, src := range sources {
 		taken := 0
 		walk(src, idCursor, cur, o, func(id uuid.UUID) bool {
