@@ -127,7 +127,7 @@ func (b Birthday) check() error {
 		}
 		return nil
 	}
-	return Date{Year: b.Year, Month: b.Month, Day: b.Day}.check()
+	return Date(b).check()
 }
 
 // ParseBirthday reads "YYYY-MM-DD" or, without the year, "--MM-DD"
@@ -143,7 +143,7 @@ func ParseBirthday(s string) (Birthday, error) {
 	if err != nil {
 		return Birthday{}, err
 	}
-	return Birthday{Year: d.Year, Month: d.Month, Day: d.Day}, nil
+	return Birthday(d), nil
 }
 
 // String returns "YYYY-MM-DD", "--MM-DD" without a year, or "".

@@ -16,10 +16,11 @@ type MatchKind string
 
 // Match kinds, strongest first.
 const (
-	MatchINN   MatchKind = "inn"   // same INN (or foreign tax id) in the same country
-	MatchPhone MatchKind = "phone" // a contact phone in common (E.164)
-	MatchEmail MatchKind = "email" // a contact e-mail in common
-	MatchName  MatchKind = "name"  // the same name once case, quotes, ё/е and legal forms are ignored
+	MatchINN   MatchKind = "inn"    // same Russian INN
+	MatchTaxID MatchKind = "tax_id" // same tax id of another country
+	MatchPhone MatchKind = "phone"  // a contact phone in common (E.164)
+	MatchEmail MatchKind = "email"  // a contact e-mail in common
+	MatchName  MatchKind = "name"   // the same name once case, quotes, ё/е and legal forms are ignored
 )
 
 // MatchKey is one duplicate-detection key of a client.
@@ -34,15 +35,18 @@ type KeyMatch struct {
 	Key      MatchKey
 }
 
-// MatchKeys returns the client's duplicate-detection keys: its INN (or,
-// for other countries, its tax ids) as "country:value", every contact
-// phone and e-mail, and the normalised legal and short names. Keys are
-// unique and sorted.
+// MatchKeys returns the client's duplicate-detection keys: its Russian
+// INN and its tax ids of other countries as "country:value", every
+// contact phone and e-mail, and the normalised legal and short names. Keys
+// are unique and sorted.
 func (c Client) MatchKeys() []MatchKey {
 	var keys []MatchKey
 	for _, id := range c.TaxIDs {
-		if id.Kind == taxid.KindINN || (id.Country != taxid.CountryRU && id.Kind == taxid.KindOther) {
+		switch {
+		case id.Country == taxid.CountryRU && id.Kind == taxid.KindINN:
 			keys = append(keys, MatchKey{Kind: MatchINN, Value: id.Country + ":" + id.Value})
+		case id.Country != taxid.CountryRU:
+			keys = append(keys, MatchKey{Kind: MatchTaxID, Value: id.Country + ":" + id.Value})
 		}
 	}
 	for _, ct := range c.Contacts {
@@ -78,7 +82,9 @@ func (c Client) innKey() (MatchKey, bool) {
 }
 
 // UniqueINNKey returns the INN key the store must keep unique for this
-// client: none for merged clients and for accepted duplicates.
+// client: its Russian INN (a card has at most one), and none for merged
+// clients and for accepted duplicates. Tax ids of other countries are kept
+// as given and only reported as duplicates, never refused.
 func (c Client) UniqueINNKey() (MatchKey, bool) {
 	if c.IsMerged() || c.AcceptedDuplicate {
 		return MatchKey{}, false
@@ -96,7 +102,7 @@ type Duplicate struct {
 
 // Strongest returns the strongest reason of the match.
 func (d Duplicate) Strongest() MatchKind {
-	order := []MatchKind{MatchINN, MatchPhone, MatchEmail, MatchName}
+	order := []MatchKind{MatchINN, MatchTaxID, MatchPhone, MatchEmail, MatchName}
 	for _, k := range order {
 		for _, m := range d.Matches {
 			if m.Kind == k {
@@ -115,6 +121,8 @@ func (d Duplicate) Explain(tag string) string {
 		switch m.Kind {
 		case MatchINN:
 			parts = append(parts, lang.Pick(tag, "same INN ", "тот же ИНН ")+m.Value)
+		case MatchTaxID:
+			parts = append(parts, lang.Pick(tag, "same tax id ", "тот же налоговый номер ")+m.Value)
 		case MatchPhone:
 			parts = append(parts, lang.Pick(tag, "same phone ", "тот же телефон ")+m.Value)
 		case MatchEmail:

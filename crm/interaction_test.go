@@ -140,7 +140,7 @@ func TestOverdueContacts(t *testing.T) {
 func TestMergeClients(t *testing.T) {
 	w := newWorld(t)
 	a := w.create(t, w.manager1, company("Ромашка", innSber))
-	bIn := company("Ромашка-2", innYandex)
+	bIn := company("Ромашка-2", "")
 	bIn.Contacts = []crm.Contact{{FirstName: "Олег", Phones: []string{"+79160000001"}}}
 	bIn.Tags = []string{"опт"}
 	b := w.create(t, w.manager1, bIn)
@@ -177,4 +177,33 @@ func TestMergeClients(t *testing.T) {
 
 	_, err = w.svc.MergeClients(w.ctx, w.manager1, a.ID, a.ID)
 	assert.ErrorIs(t, err, crm.ErrInvalid)
+
+	// An interaction logged against the merged id lands on the survivor.
+	late, err := w.svc.LogInteraction(w.ctx, w.manager1, crm.NewInteraction{ClientID: b.ID, Kind: crm.InteractionNote, At: t0})
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, late.ClientID)
+}
+
+func TestMergeRefusesDifferentLegalEntities(t *testing.T) {
+	w := newWorld(t)
+	a := w.create(t, w.manager1, company("Ромашка", innSber))
+	b := w.create(t, w.manager1, company("Ромашка", innYandex))
+	_, err := w.svc.MergeClients(w.ctx, w.manager1, a.ID, b.ID)
+	var ve *crm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "tax_ids", ve.Field)
+	assert.Equal(t, crm.ReasonConflict, ve.Reason)
+	again, err := w.svc.GetClient(w.ctx, w.manager1, b.ID)
+	require.NoError(t, err)
+	assert.False(t, again.IsMerged(), "nothing was written")
+
+	// A duplicate without an INN merges, and the survivor keeps its INN.
+	c := w.create(t, w.manager1, company("Ромашка", ""))
+	merged, err := w.svc.MergeClients(w.ctx, w.manager1, c.ID, a.ID)
+	require.NoError(t, err)
+	inn, ok := merged.TaxID("INN")
+	require.True(t, ok, "the survivor takes over the tombstone's INN")
+	assert.Equal(t, innSber, inn.Value)
+	_, _, err = w.svc.CreateClient(w.ctx, w.manager1, company("Другая", innSber))
+	assert.ErrorIs(t, err, store.ErrDuplicate, "the INN is still protected after the merge")
 }

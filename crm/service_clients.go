@@ -266,12 +266,14 @@ func matchRank(k MatchKind) int {
 	switch k {
 	case MatchINN:
 		return 0
-	case MatchPhone:
+	case MatchTaxID:
 		return 1
-	case MatchEmail:
+	case MatchPhone:
 		return 2
+	case MatchEmail:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // GetClient returns the client card as the actor may see it: a merged id

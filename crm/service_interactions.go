@@ -58,10 +58,23 @@ func (s *Service) CorrectInteraction(ctx context.Context, actor Actor, original 
 	if in.ClientID != prev.ClientID {
 		return Interaction{}, invalid("client_id", ReasonConflict, in.ClientID.String())
 	}
+	// Correct on the survivor's log if the client has since been merged.
 	return s.appendInteraction(ctx, actor, in, prev.ID)
 }
 
 func (s *Service) appendInteraction(ctx context.Context, actor Actor, in NewInteraction, corrects uuid.UUID) (Interaction, error) {
+	var out Interaction
+	// A conflict means the client was merged away meanwhile: reading it
+	// again resolves the survivor, and the entry goes there.
+	err := s.retry(ctx, func() error {
+		var err error
+		out, err = s.appendInteractionOnce(ctx, actor, in, corrects)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) appendInteractionOnce(ctx context.Context, actor Actor, in NewInteraction, corrects uuid.UUID) (Interaction, error) {
 	c, g, err := s.loadClient(ctx, actor, in.ClientID, true)
 	if err != nil {
 		return Interaction{}, err

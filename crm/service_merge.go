@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/crmkit/crmkit/crm/taxid"
 	"github.com/crmkit/crmkit/store"
 )
 
@@ -43,6 +44,9 @@ func (s *Service) MergeClients(ctx context.Context, actor Actor, survivorID, mer
 		if !actor.canReassign(survivor.Owner, merged.Owner) && !(actor.canWrite(survivor.Owner) && actor.canWrite(merged.Owner)) {
 			return forbidden(actor, ActionMergeClients)
 		}
+		if err := mergeableTaxIDs(survivor, merged); err != nil {
+			return err
+		}
 		now := s.now()
 		absorb(&survivor, merged)
 		survivor.UpdatedAt, survivor.UpdatedBy = now, actor.ID
@@ -68,6 +72,22 @@ func (s *Service) MergeClients(ctx context.Context, actor Actor, survivorID, mer
 		return Client{}, err
 	}
 	return s.redact(result, resultGrant), nil
+}
+
+// mergeableTaxIDs refuses to merge clients whose Russian registration
+// numbers of one kind differ: two INNs (or OGRNs, or KPPs) mean two legal
+// entities or two branches, not one client typed in twice.
+func mergeableTaxIDs(survivor, merged Client) error {
+	for _, m := range merged.TaxIDs {
+		if m.Country != taxid.CountryRU || m.Kind == taxid.KindOther {
+			continue
+		}
+		if have, ok := survivor.TaxID(m.Kind); ok && have.Country == m.Country && have.Value != m.Value {
+			return invalidf("tax_ids", ReasonConflict, m.Value,
+				"the clients have different %s (%s and %s): they are different legal entities, not duplicates", m.Kind, have.Value, m.Value)
+		}
+	}
+	return nil
 }
 
 // absorb adds what the merged client has and the survivor lacks.

@@ -24,8 +24,10 @@ type Store interface {
 // ClientStore keeps client cards with their contacts.
 //
 // Unique keys: a client id; and, among live (not merged) clients that are
-// not AcceptedDuplicate, the INN — two such clients with the same INN key
-// (country and value) are refused with store.ErrDuplicate, field "inn".
+// not AcceptedDuplicate, the Russian INN (Client.UniqueINNKey) — two such
+// clients with the same INN are refused with store.ErrDuplicate, field
+// "inn". Uniqueness is judged on the state after the write, so a merge may
+// hand the tombstone's INN to the survivor.
 type ClientStore interface {
 	// CreateClient stores a new client (c.Version is store.NoVersion; the
 	// stored copy has version 1) together with the events that record it.
@@ -52,7 +54,9 @@ type ClientStore interface {
 // InteractionStore keeps the append-only interaction log.
 type InteractionStore interface {
 	// AppendInteraction stores a new interaction with its events. The
-	// client must exist (else store.ErrNotFound); an id already used is
+	// client must exist (else store.ErrNotFound) and must not have been
+	// merged into another (else store.ErrConflict: the caller reads again
+	// and appends to the survivor); an id already used is
 	// store.ErrDuplicate. When in.Reached() and in.At is later than the
 	// client's LastContactAt, the store moves LastContactAt to in.At in
 	// the same write, without changing the client's version.

@@ -27,6 +27,19 @@
 //   - Values are copied on the way in and on the way out: mutating a value
 //     passed to a write, or returned by a read, never changes the store.
 //
+// Besides the contract's error kinds, a write that would corrupt the store
+// (a nil id, a redacted client copy, a merge whose halves do not fit) fails
+// with an error wrapping ErrInvalid, and an event naming a client that
+// does not exist with store.ErrNotFound.
+//
+// # Events
+//
+// Every event is kept in a log in the order it was written (Events returns
+// it), as well as on its client's timeline; events of no client, such as
+// those of delegations, are on no timeline. When clients are merged, the
+// merged client's events move to the survivor's timeline while the log
+// keeps them as written.
+//
 // # Concurrency
 //
 // A *Store is safe for concurrent use. One read-write mutex guards all of

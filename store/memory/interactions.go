@@ -37,6 +37,11 @@ func (s *Store) AppendInteraction(ctx context.Context, in crm.Interaction, event
 	if rec == nil {
 		return store.NotFound("client", in.ClientID.String())
 	}
+	if rec.c.IsMerged() {
+		// The client was merged away after the caller read it: the caller
+		// must read again and append to the survivor.
+		return store.Conflict("client", in.ClientID.String())
+	}
 	if s.interactions[in.ID] != nil {
 		return store.Duplicate("interaction", "id", in.ID.String())
 	}

@@ -15,10 +15,12 @@ var _ crm.Store = (*Store)(nil)
 
 // ErrInvalid reports a request the store refuses because it would break
 // the store's own integrity rather than a rule of the contract: a record
-// with a nil id, an event about a client that does not exist, a merge
-// whose two halves do not fit together, a negative page limit. Errors
-// wrapping it say what is wrong. A service never causes one; a bug in a
-// caller does. Nothing is written.
+// or event with a nil id, a redacted client copy (crm.Client.Redacted
+// set: storing it would erase the confidential fields it lacks), an
+// UpdateClient that changes MergedInto, a merge whose two halves do not
+// fit together, a negative page limit. Errors wrapping it say what is
+// wrong. A service never causes one; a bug in a caller does. Nothing is
+// written.
 var ErrInvalid = errors.New("memory: invalid request")
 
 // batchSize is how many records a listing reads per hold of the lock.

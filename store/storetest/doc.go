@@ -50,10 +50,11 @@
 //
 // Errors:
 //   - reading an unknown id (and updating or merging one) is
-//     store.ErrNotFound; an interaction for an unknown client too;
+//     store.ErrNotFound; an interaction for an unknown client too; an
+//     interaction for a client merged into another is store.ErrConflict;
 //   - a taken id (client, interaction, delegation) is store.ErrDuplicate,
 //     and so is a second live, not AcceptedDuplicate client with the same
-//     INN key (country and value), by create, update or merge; accepted
+//     Russian INN (Client.UniqueINNKey), by create, update or merge; accepted
 //     duplicates and merged clients do not hold the key; the check is
 //     atomic under concurrent creates;
 //   - a write carrying a stale version is store.ErrConflict; a create

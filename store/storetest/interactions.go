@@ -25,6 +25,7 @@ func RunInteractions(t *testing.T, h Harness) {
 		{"an unknown interaction is ErrNotFound", interactionNotFound},
 		{"an interaction of an unknown client is ErrNotFound and writes nothing", interactionUnknownClient},
 		{"a taken interaction id is ErrDuplicate and writes nothing", interactionTakenID},
+		{"an interaction of a merged client is ErrConflict and writes nothing", interactionMergedClient},
 		{"a reached interaction later than LastContactAt moves it without a new version", interactionLastContact},
 		{"UpdateClient ignores the LastContactAt it carries", interactionLastContactKept},
 		{"the store keeps copies of interactions", interactionCopies},
@@ -69,6 +70,19 @@ func interactionUnknownClient(t *testing.T, k *kit) {
 	_, err = k.s.GetInteraction(k.ctx, in.ID)
 	require.ErrorIs(t, err, store.ErrNotFound,
 		"contract: a failed write writes nothing — AppendInteraction for an unknown client stored the interaction")
+}
+
+func interactionMergedClient(t *testing.T, k *kit) {
+	survivor := k.mustCreate(k.client())
+	merged := k.mustCreate(k.client())
+	k.mustMerge(survivor, merged)
+	in := k.interaction(merged, at(70))
+	w := watch{ids: []uuid.UUID{survivor.ID, merged.ID}}
+	before := k.snapshot(w)
+	err := k.s.AppendInteraction(k.ctx, in, []crm.Event{k.logged(in)})
+	require.ErrorIs(t, err, store.ErrConflict,
+		"contract: AppendInteraction for a client merged into another is ErrConflict, so the caller appends to the survivor")
+	k.unchanged(before, w, "AppendInteraction for a merged client")
 }
 
 func interactionTakenID(t *testing.T, k *kit) {
