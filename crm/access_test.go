@@ -127,3 +127,30 @@ func errorsIsAll(err error) []bool {
 	}
 	return out
 }
+
+func TestEditCannotSeeOrChangeHiddenFields(t *testing.T) {
+	// A policy under which managers may not see internal notes.
+	w := newWorld(t, func(o *crm.Options) {
+		o.Confidentiality = crm.ConfidentialityPolicy{
+			crm.ClassInternal: {crm.RoleAdmin, crm.RoleHeadOfSales},
+			crm.ClassCredit:   {crm.RoleAdmin},
+		}
+	})
+	nc := company("Ромашка", innSber)
+	nc.InternalNotes = "max discount 7%"
+	c := w.create(t, w.head, crm.NewClient{Card: nc.Card, Contacts: nc.Contacts, Owner: w.manager1.ID})
+	var seen string
+	updated, err := w.svc.UpdateClient(w.ctx, w.manager1, c.ID, func(d *crm.Draft) error {
+		seen = d.Card.InternalNotes
+		d.Card.InternalNotes = "overwritten"
+		d.Card.Tags = []string{"опт"}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Empty(t, seen, "the edit function does not see a hidden field")
+	assert.Empty(t, updated.InternalNotes)
+	asHead, err := w.svc.GetClient(w.ctx, w.head, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "max discount 7%", asHead.InternalNotes, "a hidden field cannot be changed")
+	assert.Equal(t, []string{"опт"}, asHead.Tags)
+}

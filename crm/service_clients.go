@@ -352,15 +352,25 @@ type Draft struct {
 // returned as is and nothing is written.
 //
 // Contacts added without an id get one; exactly one contact stays
-// primary (the first, if the edit removed the primary one).
+// primary (the first, if the edit removed the primary one). Confidential
+// fields the actor may not see are empty in the draft and kept as stored.
 func (s *Service) UpdateClient(ctx context.Context, actor Actor, id uuid.UUID, edit func(*Draft) error) (Client, error) {
 	if edit == nil {
 		return Client{}, invalid("edit", ReasonRequired, "")
 	}
 	return s.modify(ctx, actor, id, func(c *Client, g grant) ([]Event, error) {
 		d := Draft{Card: c.Card.clone(), Contacts: cloneContacts(c.Contacts)}
+		// The edit sees only what the actor may see; confidential fields it
+		// may not see are neither shown nor changed.
+		seesInternal := s.opts.Confidentiality.sees(g.roles, ClassInternal)
+		if !seesInternal {
+			d.Card.InternalNotes = ""
+		}
 		if err := edit(&d); err != nil {
 			return nil, err
+		}
+		if !seesInternal {
+			d.Card.InternalNotes = c.InternalNotes
 		}
 		card, err := s.normalizeCard(d.Card)
 		if err != nil {
