@@ -8,10 +8,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// maxAmountLen bounds the length of an amount string, so that hostile
-// input cannot make the library build an enormous number. 64 characters
-// hold any real-world amount with room to spare.
-const maxAmountLen = 64
+// Bounds on an amount string, so that hostile input cannot make the
+// library build an enormous number: at most 40 digits before the point and
+// 24 after — far beyond any real amount — and so at most 72 characters.
+// Whatever Parse accepts, String prints in a form Parse accepts again.
+const (
+	maxIntDigits  = 40
+	maxFracDigits = 24
+	maxAmountLen  = 1 + maxIntDigits + 1 + maxFracDigits + 6 // sign, point, a few leading zeros
+)
 
 // Amount is an exact, immutable sum of money in one currency.
 //
@@ -35,9 +40,10 @@ func Zero(c Currency) Amount { return Amount{c: c} }
 // Parse reads a decimal string such as "1234.50", "-0.5" or "+7" as an
 // amount in currency c. The grammar is strict: an optional sign, at least
 // one digit, and optionally a point followed by at least one digit. No
-// exponents, spaces, thousands separators or commas; at most 64
-// characters. Any number of decimal places is kept exactly (a unit price
-// may have more places than the currency's minor unit).
+// exponents, spaces, thousands separators or commas; at most 40 digits
+// before the point (leading zeros aside) and 24 after. Decimal places
+// beyond the currency's minor unit are kept exactly (a unit price may have
+// more places than the currency).
 func Parse(s string, c Currency) (Amount, error) {
 	if c.IsZero() {
 		return Amount{}, &AmountError{Field: "currency", Reason: ReasonNoCurrency, Err: ErrNoCurrency}
@@ -271,6 +277,9 @@ func parseDecimal(s string) (decimal.Decimal, error) {
 	intPart, fracPart, hasPoint := strings.Cut(body, ".")
 	if intPart == "" || (hasPoint && fracPart == "") || !allDigits(intPart) || !allDigits(fracPart) {
 		return bad()
+	}
+	if len(strings.TrimLeft(intPart, "0")) > maxIntDigits || len(fracPart) > maxFracDigits {
+		return decimal.Decimal{}, &AmountError{Input: s, Reason: ReasonAmountTooLong}
 	}
 	digits := intPart + fracPart
 	exp := -int32(len(fracPart))

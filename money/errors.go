@@ -134,7 +134,8 @@ func (e *AmountError) Message(tag string) string {
 	case ReasonEmptyAmount:
 		en, ru = "is empty", "пусто"
 	case ReasonAmountTooLong:
-		en, ru = fmt.Sprintf("is longer than %d characters", maxAmountLen), fmt.Sprintf("длиннее %d символов", maxAmountLen)
+		en = fmt.Sprintf("has more than %d digits before the point or %d after", maxIntDigits, maxFracDigits)
+		ru = fmt.Sprintf("содержит более %d цифр до запятой или %d после", maxIntDigits, maxFracDigits)
 	case ReasonNotAString:
 		en, ru = fmt.Sprintf("must be a JSON string, got %s", in), fmt.Sprintf("должно быть строкой JSON, получено %s", in)
 	case ReasonMissingField:
