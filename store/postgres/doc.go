@@ -1,0 +1,110 @@
+// Package postgres keeps crmkit's records in PostgreSQL: it implements
+// every Store interface of the domain packages (today crm.Store) over a
+// pgx connection pool.
+//
+// It is a module of its own (github.com/crmkit/crmkit/store/postgres), so
+// that hosts that keep their data elsewhere never pull a database driver.
+//
+//	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+//	...
+//	if err := postgres.Migrate(ctx, pool); err != nil { ... }
+//	svc, err := crm.NewService(postgres.New(pool), crm.Options{...})
+//
+// # Schema
+//
+// The schema is a set of numbered SQL migrations embedded in the package.
+// Migrate applies those the database lacks, in one transaction under an
+// advisory lock (so processes starting together do not race), records
+// them in crmkit_schema_migrations, and refuses a schema newer than it
+// knows (ErrSchemaTooNew). Hosts with a migration tool of their own take
+// the files from Migrations instead. Every table is named crmkit_* and
+// lives in the first schema of the connection's search_path.
+//
+// A record keeps in columns what the store filters, orders or checks on —
+// ids (uuid), versions, owner, stage, tier, tags (text[]), the INN key,
+// the merge link, instants (timestamptz) — and the rest in a jsonb
+// document. The document's shape is defined by this package with
+// snake_case names of its own (not the Go field names), so renaming a Go
+// field never changes stored data; empty values are left out, instants
+// are RFC 3339 in UTC, calendar dates "YYYY-MM-DD" ("--MM-DD" for a
+// birthday without a year), decimals strings with every digit. Money is a
+// numeric column with the ISO 4217 code beside it (crmkit_clients.
+// credit_limit, credit_currency), written and read through the decimal's
+// coefficient and exponent, never through a float or a rounded string;
+// the zero Amount (no currency) is NULL in both.
+//
+// Instants are kept to the microsecond, as PostgreSQL does (crm's Service
+// and clock.System already truncate to it), and are read back in UTC.
+//
+// # Contract
+//
+// The store keeps the contract of the store package, which
+// store/storetest checks against a real server in this package's tests:
+//
+//   - Writes are all or nothing: each is one transaction, sent as one
+//     pipeline (BEGIN and all its statements in one round trip), and
+//     COMMIT follows only once every result has come back and been
+//     checked — so a write whose context ends midway is never committed
+//     behind the caller's back. CreateClient, UpdateClient and
+//     AppendInteraction are a single statement each (data-modifying CTEs:
+//     the record, its duplicate-detection keys, its timeline events and
+//     their outbox rows); MergeClients locks both clients in id order,
+//     then moves everything in the same transaction.
+//   - Updates carry the version they read: UPDATE ... WHERE id = $1 AND
+//     version = $2. When no row matches, the store reads why and reports
+//     store.ErrNotFound or store.ErrConflict.
+//   - Unique violations become store.ErrDuplicate naming the field ("id",
+//     or "inn" for the partial unique index on live, not accepted-
+//     duplicate clients); an event or interaction naming a client that
+//     does not exist becomes store.ErrNotFound; an interaction for a
+//     merged client store.ErrConflict.
+//   - A delegation's overlap check runs under a transaction-scoped
+//     advisory lock on its principal, so it is atomic with the write.
+//   - AppendInteraction moves LastContactAt with GREATEST in the same
+//     statement, without a new version; UpdateClient never writes it.
+//   - A serialization failure or deadlock (SQLSTATE 40001, 40P01) runs the
+//     write again, up to five times with jittered backoff: every write
+//     carries all it needs, so repeating it is safe. (Under the default
+//     READ COMMITTED isolation they are rare; they matter when the host
+//     sets SERIALIZABLE as the default.)
+//   - No driver type or error leaves the package: besides the contract's
+//     kinds and the context's errors, failures are an *Error (matching
+//     ErrBackend) carrying the SQLSTATE and the server's message; requests
+//     that would corrupt the store wrap ErrInvalid.
+//
+// # Listings
+//
+// Listings stream with keyset pagination, 200 rows per query
+// (WHERE (at, id) > ($1, $2) ORDER BY at, id LIMIT 200 for timelines and
+// interactions, by id for clients and delegations, with an index behind
+// each). A batch is read completely and its rows closed before any record
+// is handed to the caller, so no connection, transaction or server-side
+// cursor is held while the caller's loop body runs: the body may call the
+// store again even on a pool of one connection, and a slow consumer
+// never pins a connection.
+//
+// # Outbox
+//
+// Every event is written twice in the statement that writes the change it
+// records: on its client's timeline (crmkit_events, whose rows a merge
+// moves to the survivor) and in crmkit_outbox, as written, in order, with
+// published_at NULL. ClaimOutbox claims unpublished rows with FOR UPDATE
+// SKIP LOCKED, hands them to the host's function and marks them published
+// in the same transaction; a host with a poller of its own does the same
+// in SQL. PurgeOutbox deletes what was published long ago.
+//
+// # The host's transaction
+//
+// WithTx binds a store to a transaction the host owns, so that crmkit's
+// writes commit or roll back with the host's own (an order and the call
+// that took it, say). It is the one place a pgx type appears in the API,
+// because the host owns that transaction. See WithTx for the rules.
+//
+// # Connections
+//
+// Give the store a pool with room for the concurrency you expect. On a
+// context cancelled mid-statement pgx by default closes the connection
+// (the server then rolls the statement back when it notices);
+// pgconn.CancelRequestContextWatcherHandler in the pool's ConnConfig
+// sends a cancel request instead.
+package postgres
