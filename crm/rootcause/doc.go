@@ -1,0 +1,60 @@
+// Package rootcause categorises B2B goods complaints (claims) by root
+// cause and analyses causes with Pareto tables.
+//
+// It is a pure package: text and facts in, ranked categories with
+// evidence out. It does not import crm; crm composes it.
+//
+// # Taxonomy
+//
+// A Taxonomy is data a host can replace (NewTaxonomy). The default has
+// thirteen causes — PRODUCT_DEFECT, SPEC_MISMATCH, WRONG_ITEM, QUANTITY,
+// TRANSIT_DAMAGE, PACKAGING, LATE_DELIVERY, DOCUMENT_ERROR, PRICE_ERROR,
+// SERVICE, EXPIRY, CUSTOMER_MISUSE and OTHER (the fallback) — each with
+// English and Russian names, the party that usually answers for it and
+// whether it is customer-caused (a claim to reject).
+//
+// # Engines
+//
+// Two engines score a complaint, and Categorizer documents exactly how
+// they are combined:
+//
+//   - Rules: a Lexicon of weighted Russian and English words and phrases
+//     (DefaultTerms, replaceable), matched on normalised, Snowball-stemmed
+//     words with ё folded to е, longest phrase first, with negation
+//     handled ("упаковка не повреждена" is not damage); and FactRules on
+//     structured Facts (days late, quantities ordered, shipped and
+//     received, damage noted on delivery, storage violations, shelf life
+//     left, ...), which count as strong evidence.
+//   - A trainable Model: multinomial naive Bayes or L2-regularised
+//     logistic regression on TF-IDF, over stemmed unigrams and bigrams,
+//     learned from a host's confirmed complaints (Train) and saved to and
+//     loaded from a versioned JSON document (LoadModel validates it
+//     whole).
+//
+// A Result ranks every category with a confidence, lists the evidence —
+// the words found with their weights, negated words, facts that fired,
+// the model features that weighed most — and says when the best
+// confidence is below the review threshold (NeedsReview).
+//
+// # Bad input
+//
+// Categorize accepts any string: empty, a megabyte, binary garbage, mixed
+// scripts. It reads at most Config.MaxTextBytes (DefaultMaxTextBytes, 64
+// KiB) of it, cut at a UTF-8 boundary, so time and memory are bounded,
+// and it never panics. Facts with nonsense values are ignored.
+//
+// # Pareto analysis
+//
+// Pareto ranks causes (or clients, products, responsible parties) by
+// count or by cost, with shares, cumulative shares and the cut reported as
+// it is ("3 of 11 causes = 78% of cost"), "other" always last.
+// ComparePareto sets one period against the previous one. Costs are summed
+// exactly with money.Amount in one currency.
+//
+// # Quality and speed
+//
+// The figures measured on the shared development data (rules alone per
+// language, cross-validated models, rules and model blended) are logged
+// by the evaluation tests (go test -run Eval -v), which assert floors
+// just below them; the benchmarks measure categorising and training.
+package rootcause

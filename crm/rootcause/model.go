@@ -1,0 +1,718 @@
+package rootcause
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ModelKind names a trainable model.
+type ModelKind string
+
+// The model kinds.
+const (
+	// NaiveBayes is multinomial naive Bayes over feature counts (or
+	// presence, with TrainOptions.Binary) with additive smoothing.
+	NaiveBayes ModelKind = "naive_bayes"
+	// LogisticRegression is multinomial logistic regression over TF-IDF
+	// features (sublinear term frequency 1+ln tf, smoothed idf
+	// ln((1+n)/(1+df))+1, rows scaled to unit length), L2-regularised,
+	// fitted by L-BFGS.
+	LogisticRegression ModelKind = "logistic_regression"
+)
+
+// Example is one labelled text to learn from: a complaint and the code
+// of its confirmed cause (or any label, for other taxonomies).
+type Example struct {
+	Text  string
+	Label string
+}
+
+// TrainOptions tune Train. The zero value trains a logistic regression
+// on stemmed unigrams and bigrams with the defaults below.
+type TrainOptions struct {
+	// Kind is the model; "" means LogisticRegression.
+	Kind ModelKind
+	// NGrams is 1 (stemmed words) or 2 (words and adjacent pairs within a
+	// clause); 0 means 2.
+	NGrams int
+	// MinDF drops features found in fewer examples; 0 means 1 (keep all).
+	MinDF int
+	// MaxFeatures keeps at most this many features, the most frequent
+	// first; 0 means 500,000.
+	MaxFeatures int
+	// Alpha is naive Bayes' additive smoothing; 0 means 0.1.
+	Alpha float64
+	// Binary makes naive Bayes count a feature once per text.
+	Binary bool
+	// L2 is the logistic regression's penalty on the mean loss; 0 means
+	// 1e-3.
+	L2 float64
+	// MaxIter bounds L-BFGS iterations; 0 means 300.
+	MaxIter int
+	// Balanced weights classes inversely to their frequency (for naive
+	// Bayes: uniform class priors).
+	Balanced bool
+}
+
+// Defaults and limits of models.
+const (
+	defaultAlpha       = 0.1
+	defaultL2          = 1e-3
+	defaultMaxIter     = 300
+	defaultMaxFeatures = 500_000
+	modelFormat        = "crmkit.rootcause.model"
+	modelVersion       = 1
+	// MaxModelBytes is the largest model document LoadModel and ReadModel accept.
+	MaxModelBytes    = 256 << 20
+	maxModelClasses  = 1024
+	maxModelTerms    = 4_000_000
+	maxClassBytes    = 128
+	maxTermBytes     = 512
+	maxModelMagitude = 1e6
+)
+
+// Model is a trained text classifier over stemmed n-grams: multinomial
+// naive Bayes or logistic regression. It is immutable and safe for
+// concurrent use. Train one with Train, save it with json.Marshal (or
+// MarshalJSON) and load it with LoadModel or ReadModel.
+type Model struct {
+	kind    ModelKind
+	ngrams  int
+	binary  bool
+	classes []string
+	terms   []string
+	vocab   map[string]int32
+	idf     []float64 // logistic regression only
+	bias    []float64 // per class: log prior (naive Bayes) or intercept
+	weights []float64 // term-major: weights[t*K+k]
+}
+
+// Kind returns the model's kind.
+func (m *Model) Kind() ModelKind { return m.kind }
+
+// Classes returns the class labels, in the model's order.
+func (m *Model) Classes() []string { return append([]string(nil), m.classes...) }
+
+// NumFeatures returns the size of the model's vocabulary.
+func (m *Model) NumFeatures() int { return len(m.terms) }
+
+// Prediction is a class with its probability.
+type Prediction struct {
+	Class       string
+	Probability float64
+}
+
+// Predict returns every class with its probability for the text (at most
+// DefaultMaxTextBytes of it), most probable first; ties keep the model's
+// class order.
+func (m *Model) Predict(text string) []Prediction {
+	az := getAnalyzer()
+	defer putAnalyzer(az)
+	a := az.analyze(text, DefaultMaxTextBytes)
+	p := m.probabilities(a.tokens, make([]float64, len(m.classes)), nil)
+	out := make([]Prediction, len(m.classes))
+	for k, c := range m.classes {
+		out[k] = Prediction{Class: c, Probability: p[k]}
+	}
+	slices.SortStableFunc(out, func(a, b Prediction) int { return cmp.Compare(b.Probability, a.Probability) })
+	return out
+}
+
+// featureTerm is the unigram feature of a token: its stem, or "#" for a
+// number.
+func featureTerm(t *token) string {
+	if isNumber(t.surface) {
+		return "#"
+	}
+	return t.stem
+}
+
+// featureIDs appends the vocabulary ids of the text's features (one per
+// occurrence) and returns them sorted.
+func (m *Model) featureIDs(toks []token, dst []int32) []int32 {
+	var key []byte
+	var keyBuf [128]byte
+	for i := range toks {
+		if id, ok := m.vocab[featureTerm(&toks[i])]; ok {
+			dst = append(dst, id)
+		}
+		if m.ngrams >= 2 && i > 0 && toks[i-1].clause == toks[i].clause {
+			key = append(append(append(keyBuf[:0], featureTerm(&toks[i-1])...), ' '), featureTerm(&toks[i])...)
+			if id, ok := m.vocab[string(key)]; ok {
+				dst = append(dst, id)
+			}
+		}
+	}
+	slices.Sort(dst)
+	return dst
+}
+
+// vector turns sorted feature ids into (id, value) pairs: counts (or 1
+// when binary) for naive Bayes, unit-length TF-IDF for logistic
+// regression.
+func (m *Model) vector(ids []int32, idx []int32, val []float64) ([]int32, []float64) {
+	for i := 0; i < len(ids); {
+		j := i
+		for j < len(ids) && ids[j] == ids[i] {
+			j++
+		}
+		c := float64(j - i)
+		switch {
+		case m.kind == LogisticRegression:
+			c = (1 + math.Log(c)) * m.idf[ids[i]]
+		case m.binary:
+			c = 1
+		}
+		idx, val = append(idx, ids[i]), append(val, c)
+		i = j
+	}
+	if m.kind == LogisticRegression {
+		var n float64
+		for _, v := range val {
+			n += v * v
+		}
+		if n > 0 {
+			n = 1 / math.Sqrt(n)
+			for i := range val {
+				val[i] *= n
+			}
+		}
+	}
+	return idx, val
+}
+
+// probabilities writes the class probabilities of the tokens into p (one
+// per class). If explain is not nil it receives the feature vector.
+func (m *Model) probabilities(toks []token, p []float64, explain *sparseVec) []float64 {
+	ids := m.featureIDs(toks, make([]int32, 0, 2*len(toks)))
+	idx, val := m.vector(ids, nil, nil)
+	if explain != nil {
+		explain.idx, explain.val = idx, val
+	}
+	return m.softmax(idx, val, p)
+}
+
+func (m *Model) softmax(idx []int32, val []float64, p []float64) []float64 {
+	K := len(m.classes)
+	copy(p, m.bias)
+	for i, id := range idx {
+		row := m.weights[int(id)*K : int(id)*K+K]
+		for k := range row {
+			p[k] += val[i] * row[k]
+		}
+	}
+	softmaxInPlace(p)
+	return p
+}
+
+func softmaxInPlace(z []float64) {
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, v)
+	}
+	var sum float64
+	for i, v := range z {
+		z[i] = math.Exp(v - mx)
+		sum += z[i]
+	}
+	for i := range z {
+		z[i] /= sum
+	}
+}
+
+type sparseVec struct {
+	idx []int32
+	val []float64
+}
+
+// maxModelEvidence is how many model features are reported per category.
+const maxModelEvidence = 3
+
+// explain returns, for each requested class, up to maxModelEvidence
+// features that speak most for it over the average class: value ×
+// (weight for the class − mean weight of the feature), largest first
+// (ties: earlier feature).
+func (m *Model) explain(v sparseVec, classes []int) [][]Evidence {
+	K := len(m.classes)
+	type contrib struct {
+		term  int32
+		score float64
+	}
+	top := make([][maxModelEvidence]contrib, len(classes))
+	for i, id := range v.idx {
+		row := m.weights[int(id)*K : int(id)*K+K]
+		var mean float64
+		for _, w := range row {
+			mean += w
+		}
+		mean /= float64(K)
+		for c, k := range classes {
+			s := v.val[i] * (row[k] - mean)
+			t := &top[c]
+			if s <= t[maxModelEvidence-1].score {
+				continue
+			}
+			j := maxModelEvidence - 1
+			for j > 0 && s > t[j-1].score {
+				t[j] = t[j-1]
+				j--
+			}
+			t[j] = contrib{id, s}
+		}
+	}
+	out := make([][]Evidence, len(classes))
+	for c := range classes {
+		for _, x := range top[c] {
+			if x.score <= 0 {
+				break
+			}
+			term := m.terms[x.term]
+			out[c] = append(out[c], Evidence{Kind: EvidenceModel, Pattern: term, Text: term, TextRU: term, Weight: x.score})
+		}
+	}
+	return out
+}
+
+// Train learns a model from labelled examples. Classes are the distinct
+// labels, sorted. Each text is read like a complaint (at most
+// DefaultMaxTextBytes). Training is deterministic: the same examples and
+// options give the same model. Errors match ErrInvalidTraining.
+func Train(examples []Example, opt TrainOptions) (*Model, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if len(examples) == 0 {
+		return nil, newError(ErrInvalidTraining, ReasonEmpty, "examples", "", "")
+	}
+	labels := make(map[string]int)
+	for i, ex := range examples {
+		if strings.TrimSpace(ex.Label) == "" {
+			return nil, newError(ErrInvalidTraining, ReasonEmpty, fmt.Sprintf("examples[%d].label", i), "", "")
+		}
+		if len(ex.Label) > maxClassBytes || !utf8.ValidString(ex.Label) {
+			return nil, newError(ErrInvalidTraining, ReasonOutOfRange, fmt.Sprintf("examples[%d].label", i), ex.Label,
+				fmt.Sprintf("a label is valid UTF-8 of at most %d bytes", maxClassBytes))
+		}
+		labels[ex.Label]++
+	}
+	if len(labels) < 2 {
+		return nil, newError(ErrInvalidTraining, ReasonTooFewClasses, "examples", "", "")
+	}
+	if len(labels) > maxModelClasses {
+		return nil, newError(ErrInvalidTraining, ReasonTooLarge, "examples", "", fmt.Sprintf("at most %d classes", maxModelClasses))
+	}
+	m := &Model{kind: opt.Kind, ngrams: opt.NGrams, binary: opt.Binary && opt.Kind == NaiveBayes}
+	for c := range labels {
+		m.classes = append(m.classes, c)
+	}
+	slices.Sort(m.classes)
+	classIndex := make(map[string]int, len(m.classes))
+	for k, c := range m.classes {
+		classIndex[c] = k
+	}
+
+	// Extract features: per example, term → count.
+	docs := make([]map[string]int, len(examples))
+	df := make(map[string]int)
+	az := getAnalyzer()
+	for i, ex := range examples {
+		a := az.analyze(ex.Text, DefaultMaxTextBytes)
+		counts := make(map[string]int, 2*len(a.tokens))
+		for j := range a.tokens {
+			counts[featureTerm(&a.tokens[j])]++
+			if opt.NGrams >= 2 && j > 0 && a.tokens[j-1].clause == a.tokens[j].clause {
+				counts[featureTerm(&a.tokens[j-1])+" "+featureTerm(&a.tokens[j])]++
+			}
+		}
+		for t := range counts {
+			df[t]++
+		}
+		docs[i] = counts
+	}
+	putAnalyzer(az)
+
+	// Choose the vocabulary: df ≥ MinDF, at most MaxFeatures by df, then sorted.
+	for t, n := range df {
+		if n >= opt.MinDF {
+			m.terms = append(m.terms, t)
+		}
+	}
+	if len(m.terms) > opt.MaxFeatures {
+		slices.SortFunc(m.terms, func(a, b string) int {
+			if c := cmp.Compare(df[b], df[a]); c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		})
+		m.terms = m.terms[:opt.MaxFeatures]
+	}
+	slices.Sort(m.terms)
+	m.vocab = make(map[string]int32, len(m.terms))
+	for i, t := range m.terms {
+		m.vocab[t] = int32(i)
+	}
+	K, V := len(m.classes), len(m.terms)
+	m.bias = make([]float64, K)
+	m.weights = make([]float64, V*K)
+
+	// Per-example sparse vectors in vocabulary order.
+	ys := make([]int, len(examples))
+	vecs := make([]sparseVec, len(examples))
+	if m.kind == LogisticRegression {
+		m.idf = make([]float64, V)
+		n := float64(len(examples))
+		for i, t := range m.terms {
+			m.idf[i] = math.Log((1+n)/(1+float64(df[t]))) + 1
+		}
+	}
+	for i, ex := range examples {
+		ys[i] = classIndex[ex.Label]
+		var ids []int32
+		for t, c := range docs[i] {
+			if id, ok := m.vocab[t]; ok {
+				for range c {
+					ids = append(ids, id)
+				}
+			}
+		}
+		slices.Sort(ids)
+		vecs[i].idx, vecs[i].val = m.vector(ids, nil, nil)
+		docs[i] = nil
+	}
+	classWeight := make([]float64, K)
+	for k, c := range m.classes {
+		classWeight[k] = 1
+		if opt.Balanced {
+			classWeight[k] = float64(len(examples)) / (float64(K) * float64(labels[c]))
+		}
+	}
+	if m.kind == NaiveBayes {
+		m.trainNB(vecs, ys, labels, opt)
+	} else {
+		m.trainLR(vecs, ys, classWeight, opt)
+	}
+	return m, nil
+}
+
+func (o TrainOptions) withDefaults() (TrainOptions, error) {
+	bad := func(field string, v any) (TrainOptions, error) {
+		return o, newError(ErrInvalidTraining, ReasonOutOfRange, "options."+field, fmt.Sprint(v), "")
+	}
+	switch o.Kind {
+	case "":
+		o.Kind = LogisticRegression
+	case NaiveBayes, LogisticRegression:
+	default:
+		return o, newError(ErrInvalidTraining, ReasonUnknownKind, "options.kind", string(o.Kind), "")
+	}
+	switch o.NGrams {
+	case 0:
+		o.NGrams = 2
+	case 1, 2:
+	default:
+		return bad("ngrams", o.NGrams)
+	}
+	if o.MinDF < 0 {
+		return bad("min_df", o.MinDF)
+	}
+	o.MinDF = max(o.MinDF, 1)
+	if o.MaxFeatures < 0 || o.MaxFeatures > maxModelTerms {
+		return bad("max_features", o.MaxFeatures)
+	}
+	if o.MaxFeatures == 0 {
+		o.MaxFeatures = defaultMaxFeatures
+	}
+	if !validWeight(o.Alpha, 0, 1e3) {
+		return bad("alpha", o.Alpha)
+	}
+	if o.Alpha == 0 {
+		o.Alpha = defaultAlpha
+	}
+	if !validWeight(o.L2, 0, 1e3) {
+		return bad("l2", o.L2)
+	}
+	if o.L2 == 0 {
+		o.L2 = defaultL2
+	}
+	if o.MaxIter < 0 || o.MaxIter > 100_000 {
+		return bad("max_iter", o.MaxIter)
+	}
+	if o.MaxIter == 0 {
+		o.MaxIter = defaultMaxIter
+	}
+	return o, nil
+}
+
+func (m *Model) trainNB(vecs []sparseVec, ys []int, labels map[string]int, opt TrainOptions) {
+	K, V := len(m.classes), len(m.terms)
+	total := make([]float64, K)
+	for i, v := range vecs {
+		k := ys[i]
+		for j, id := range v.idx {
+			m.weights[int(id)*K+k] += v.val[j]
+			total[k] += v.val[j]
+		}
+	}
+	n := float64(len(vecs))
+	for k, c := range m.classes {
+		denom := math.Log(total[k] + opt.Alpha*float64(V))
+		for t := range V {
+			m.weights[t*K+k] = math.Log(m.weights[t*K+k]+opt.Alpha) - denom
+		}
+		if opt.Balanced {
+			m.bias[k] = -math.Log(float64(K))
+		} else {
+			m.bias[k] = math.Log(float64(labels[c]) / n)
+		}
+	}
+}
+
+func (m *Model) trainLR(vecs []sparseVec, ys []int, classWeight []float64, opt TrainOptions) {
+	K, V := len(m.classes), len(m.terms)
+	var wsum float64
+	for _, y := range ys {
+		wsum += classWeight[y]
+	}
+	theta := make([]float64, V*K+K)
+	z := make([]float64, K)
+	fg := func(x, g []float64) float64 {
+		W, b := x[:V*K], x[V*K:]
+		gW, gb := g[:V*K], g[V*K:]
+		clear(g)
+		var loss float64
+		for i, v := range vecs {
+			copy(z, b)
+			for j, id := range v.idx {
+				row := W[int(id)*K : int(id)*K+K]
+				for k := range row {
+					z[k] += v.val[j] * row[k]
+				}
+			}
+			mx := math.Inf(-1)
+			for _, zk := range z {
+				mx = math.Max(mx, zk)
+			}
+			var sum float64
+			for k := range z {
+				z[k] = math.Exp(z[k] - mx)
+				sum += z[k]
+			}
+			y, cw := ys[i], classWeight[ys[i]]
+			loss -= cw * (math.Log(z[y] / sum))
+			for k := range z {
+				z[k] = cw * z[k] / sum
+			}
+			z[y] -= cw
+			for j, id := range v.idx {
+				row := gW[int(id)*K : int(id)*K+K]
+				for k := range row {
+					row[k] += v.val[j] * z[k]
+				}
+			}
+			for k := range z {
+				gb[k] += z[k]
+			}
+		}
+		inv := 1 / wsum
+		loss *= inv
+		scale(inv, g)
+		var reg float64
+		for i, w := range W {
+			reg += w * w
+			gW[i] += opt.L2 * w
+		}
+		return loss + opt.L2/2*reg
+	}
+	minimizeLBFGS(fg, theta, opt.MaxIter, 1e-6)
+	copy(m.weights, theta[:V*K])
+	copy(m.bias, theta[V*K:])
+}
+
+// modelDoc is the JSON form of a model, version 1:
+//
+//	{"format": "crmkit.rootcause.model", "version": 1,
+//	 "kind": "naive_bayes" | "logistic_regression",
+//	 "ngrams": 1 | 2, "binary": bool (naive Bayes only),
+//	 "classes": [label, ...],
+//	 "terms": [feature, ...],          // sorted, unique; a bigram is "stem stem"
+//	 "idf": [float per term],          // logistic regression only
+//	 "bias": [float per class],
+//	 "weights": [[float per class] per term]}
+type modelDoc struct {
+	Format  string      `json:"format"`
+	Version int         `json:"version"`
+	Kind    ModelKind   `json:"kind"`
+	NGrams  int         `json:"ngrams"`
+	Binary  bool        `json:"binary,omitempty"`
+	Classes []string    `json:"classes"`
+	Terms   []string    `json:"terms"`
+	IDF     []float64   `json:"idf,omitempty"`
+	Bias    []float64   `json:"bias"`
+	Weights [][]float64 `json:"weights"`
+}
+
+// MarshalJSON writes the model in its versioned JSON format (see
+// LoadModel). Saving and loading gives back the same model.
+func (m *Model) MarshalJSON() ([]byte, error) {
+	K := len(m.classes)
+	doc := modelDoc{
+		Format: modelFormat, Version: modelVersion, Kind: m.kind, NGrams: m.ngrams, Binary: m.binary,
+		Classes: m.classes, Terms: m.terms, IDF: m.idf, Bias: m.bias,
+		Weights: make([][]float64, len(m.terms)),
+	}
+	for t := range m.terms {
+		doc.Weights[t] = m.weights[t*K : t*K+K]
+	}
+	if doc.Terms == nil {
+		doc.Terms = []string{}
+	}
+	return json.Marshal(doc)
+}
+
+// UnmarshalJSON reads a model like LoadModel.
+func (m *Model) UnmarshalJSON(data []byte) error {
+	loaded, err := LoadModel(data)
+	if err != nil {
+		return err
+	}
+	*m = *loaded
+	return nil
+}
+
+// ReadModel reads a model document of at most MaxModelBytes from r.
+func ReadModel(r io.Reader) (*Model, error) { return readModel(r, MaxModelBytes) }
+
+func readModel(r io.Reader, limit int64) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, &Error{Kind: ErrInvalidModel, Reason: ReasonMalformedJSON, Err: err}
+	}
+	return loadModel(data, limit)
+}
+
+// LoadModel reads a model saved by MarshalJSON and checks it whole: the
+// format name and version, the kind, unknown fields, at least two unique
+// classes, unique non-empty terms, every array of the right length and
+// every number finite and within ±1e6 (idf positive). Errors match
+// ErrInvalidModel and name the field at fault.
+func LoadModel(data []byte) (*Model, error) { return loadModel(data, MaxModelBytes) }
+
+func loadModel(data []byte, limit int64) (*Model, error) {
+	bad := func(reason Reason, field, value, detail string) (*Model, error) {
+		return nil, newError(ErrInvalidModel, reason, field, value, detail)
+	}
+	if int64(len(data)) > limit {
+		return bad(ReasonTooLarge, "", "", fmt.Sprintf("at most %d bytes", limit))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var doc modelDoc
+	if err := dec.Decode(&doc); err != nil {
+		return nil, &Error{Kind: ErrInvalidModel, Reason: ReasonMalformedJSON, Detail: shorten(err.Error())}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return bad(ReasonMalformedJSON, "", "", "data after the model")
+	}
+	if doc.Format != modelFormat {
+		return bad(ReasonUnknownFormat, "format", doc.Format, "")
+	}
+	if doc.Version != modelVersion {
+		return bad(ReasonBadVersion, "version", fmt.Sprint(doc.Version), fmt.Sprintf("this library reads version %d", modelVersion))
+	}
+	if doc.Kind != NaiveBayes && doc.Kind != LogisticRegression {
+		return bad(ReasonUnknownKind, "kind", string(doc.Kind), "")
+	}
+	if doc.NGrams != 1 && doc.NGrams != 2 {
+		return bad(ReasonOutOfRange, "ngrams", fmt.Sprint(doc.NGrams), "1 or 2")
+	}
+	if doc.Binary && doc.Kind != NaiveBayes {
+		return bad(ReasonOutOfRange, "binary", "true", "only naive Bayes counts presence")
+	}
+	K, V := len(doc.Classes), len(doc.Terms)
+	if K < 2 {
+		return bad(ReasonTooFewClasses, "classes", "", "")
+	}
+	if K > maxModelClasses {
+		return bad(ReasonTooLarge, "classes", "", fmt.Sprintf("at most %d", maxModelClasses))
+	}
+	seen := make(map[string]bool, K)
+	for i, c := range doc.Classes {
+		field := fmt.Sprintf("classes[%d]", i)
+		switch {
+		case strings.TrimSpace(c) == "":
+			return bad(ReasonEmpty, field, "", "")
+		case len(c) > maxClassBytes || !utf8.ValidString(c):
+			return bad(ReasonOutOfRange, field, c, fmt.Sprintf("valid UTF-8 of at most %d bytes", maxClassBytes))
+		case seen[c]:
+			return bad(ReasonDuplicate, field, c, "")
+		}
+		seen[c] = true
+	}
+	if V > maxModelTerms {
+		return bad(ReasonTooLarge, "terms", "", fmt.Sprintf("at most %d", maxModelTerms))
+	}
+	m := &Model{kind: doc.Kind, ngrams: doc.NGrams, binary: doc.Binary, classes: doc.Classes, terms: doc.Terms,
+		vocab: make(map[string]int32, V), bias: doc.Bias, weights: make([]float64, V*K)}
+	for i, t := range doc.Terms {
+		field := fmt.Sprintf("terms[%d]", i)
+		switch {
+		case t == "":
+			return bad(ReasonEmpty, field, "", "")
+		case len(t) > maxTermBytes || !utf8.ValidString(t):
+			return bad(ReasonOutOfRange, field, t, fmt.Sprintf("valid UTF-8 of at most %d bytes", maxTermBytes))
+		}
+		if _, dup := m.vocab[t]; dup {
+			return bad(ReasonDuplicate, field, t, "")
+		}
+		m.vocab[t] = int32(i)
+	}
+	finite := func(field string, xs []float64, positive bool) error {
+		for i, x := range xs {
+			if math.IsNaN(x) || math.Abs(x) > maxModelMagitude || (positive && !(x > 0)) {
+				_, err := bad(ReasonNotFinite, fmt.Sprintf("%s[%d]", field, i), fmt.Sprint(x), "")
+				return err
+			}
+		}
+		return nil
+	}
+	if len(doc.Bias) != K {
+		return bad(ReasonShapeMismatch, "bias", "", fmt.Sprintf("%d values for %d classes", len(doc.Bias), K))
+	}
+	if err := finite("bias", doc.Bias, false); err != nil {
+		return nil, err
+	}
+	if doc.Kind == LogisticRegression {
+		if len(doc.IDF) != V {
+			return bad(ReasonShapeMismatch, "idf", "", fmt.Sprintf("%d values for %d terms", len(doc.IDF), V))
+		}
+		if err := finite("idf", doc.IDF, true); err != nil {
+			return nil, err
+		}
+		m.idf = doc.IDF
+	} else if doc.IDF != nil {
+		return bad(ReasonShapeMismatch, "idf", "", "naive Bayes has no idf")
+	}
+	if len(doc.Weights) != V {
+		return bad(ReasonShapeMismatch, "weights", "", fmt.Sprintf("%d rows for %d terms", len(doc.Weights), V))
+	}
+	for t, row := range doc.Weights {
+		field := fmt.Sprintf("weights[%d]", t)
+		if len(row) != K {
+			return bad(ReasonShapeMismatch, field, "", fmt.Sprintf("%d values for %d classes", len(row), K))
+		}
+		if err := finite(field, row, false); err != nil {
+			return nil, err
+		}
+		copy(m.weights[t*K:], row)
+	}
+	return m, nil
+}

@@ -1,0 +1,212 @@
+package rootcause
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var trainSet = []Example{
+	{"коробки разбиты при перевозке", "damage"},
+	{"груз повреждён перевозчиком, вмятины", "damage"},
+	{"pallet crushed by the carrier", "damage"},
+	{"cartons dented in transit", "damage"},
+	{"поставка опоздала на неделю", "late"},
+	{"груз задержали на 5 дней", "late"},
+	{"delivery was late again", "late"},
+	{"shipment delayed by two weeks", "late"},
+	{"цена в счёте выше согласованной", "price"},
+	{"скидка не применена к счёту", "price"},
+	{"price on invoice is wrong", "price"},
+	{"we were overcharged for freight", "price"},
+}
+
+func TestTrainAndPredict(t *testing.T) {
+	for _, kind := range []ModelKind{NaiveBayes, LogisticRegression} {
+		t.Run(string(kind), func(t *testing.T) {
+			m, err := Train(trainSet, TrainOptions{Kind: kind})
+			require.NoError(t, err)
+			assert.Equal(t, kind, m.Kind())
+			assert.Equal(t, []string{"damage", "late", "price"}, m.Classes())
+			assert.Positive(t, m.NumFeatures())
+			for text, want := range map[string]string{
+				"вмятины на коробках после перевозки": "damage",
+				"опять опоздала поставка":             "late",
+				"the invoice price is wrong":          "price",
+			} {
+				p := m.Predict(text)
+				require.Len(t, p, 3)
+				assert.Equal(t, want, p[0].Class, text)
+				sum := 0.0
+				for i, x := range p {
+					sum += x.Probability
+					if i > 0 {
+						assert.LessOrEqual(t, x.Probability, p[i-1].Probability)
+					}
+				}
+				assert.InDelta(t, 1, sum, 1e-9)
+			}
+			// Empty text gives the prior.
+			p := m.Predict("")
+			assert.InDelta(t, 1.0/3, p[0].Probability, 0.05)
+		})
+	}
+}
+
+func TestTrainDeterministicAndRoundTrip(t *testing.T) {
+	for _, opt := range []TrainOptions{
+		{Kind: NaiveBayes, NGrams: 1, Alpha: 1},
+		{Kind: NaiveBayes, Binary: true, Balanced: true},
+		{Kind: LogisticRegression, Balanced: true, MinDF: 1},
+		{Kind: LogisticRegression, NGrams: 1, L2: 0.01, MaxIter: 50, MaxFeatures: 10},
+	} {
+		a, err := Train(trainSet, opt)
+		require.NoError(t, err)
+		b, err := Train(trainSet, opt)
+		require.NoError(t, err)
+		ja, err := json.Marshal(a)
+		require.NoError(t, err)
+		jb, err := json.Marshal(b)
+		require.NoError(t, err)
+		assert.Equal(t, string(ja), string(jb), "training is deterministic")
+		if opt.MaxFeatures > 0 {
+			assert.LessOrEqual(t, a.NumFeatures(), opt.MaxFeatures)
+		}
+
+		loaded, err := LoadModel(ja)
+		require.NoError(t, err)
+		again, err := json.Marshal(loaded)
+		require.NoError(t, err)
+		assert.Equal(t, string(ja), string(again))
+		for _, ex := range trainSet {
+			assert.Equal(t, a.Predict(ex.Text), loaded.Predict(ex.Text))
+		}
+		var viaJSON Model
+		require.NoError(t, json.Unmarshal(ja, &viaJSON))
+		assert.Equal(t, a.Predict("late"), viaJSON.Predict("late"))
+		read, err := ReadModel(bytes.NewReader(ja))
+		require.NoError(t, err)
+		assert.Equal(t, a.Classes(), read.Classes())
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	two := []Example{{"a", "x"}, {"b", "y"}}
+	cases := []struct {
+		name   string
+		ex     []Example
+		opt    TrainOptions
+		reason Reason
+		field  string
+	}{
+		{"no examples", nil, TrainOptions{}, ReasonEmpty, "examples"},
+		{"empty label", []Example{{"a", " "}}, TrainOptions{}, ReasonEmpty, "examples[0].label"},
+		{"bad label", []Example{{"a", "\xff"}}, TrainOptions{}, ReasonOutOfRange, "examples[0].label"},
+		{"one class", []Example{{"a", "x"}, {"b", "x"}}, TrainOptions{}, ReasonTooFewClasses, "examples"},
+		{"kind", two, TrainOptions{Kind: "svm"}, ReasonUnknownKind, "options.kind"},
+		{"ngrams", two, TrainOptions{NGrams: 3}, ReasonOutOfRange, "options.ngrams"},
+		{"min df", two, TrainOptions{MinDF: -1}, ReasonOutOfRange, "options.min_df"},
+		{"max features", two, TrainOptions{MaxFeatures: -1}, ReasonOutOfRange, "options.max_features"},
+		{"alpha", two, TrainOptions{Alpha: math.NaN()}, ReasonOutOfRange, "options.alpha"},
+		{"l2", two, TrainOptions{L2: -1}, ReasonOutOfRange, "options.l2"},
+		{"max iter", two, TrainOptions{MaxIter: -1}, ReasonOutOfRange, "options.max_iter"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Train(tt.ex, tt.opt)
+			require.ErrorIs(t, err, ErrInvalidTraining)
+			var e *Error
+			require.True(t, errors.As(err, &e))
+			assert.Equal(t, tt.reason, e.Reason)
+			assert.Equal(t, tt.field, e.Field)
+		})
+	}
+	// Texts with no words still train (on the prior).
+	m, err := Train([]Example{{"", "x"}, {"!!!", "y"}, {"", "y"}}, TrainOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "y", m.Predict("anything")[0].Class)
+}
+
+func validModelJSON(t *testing.T) map[string]any {
+	m, err := Train(trainSet, TrainOptions{Kind: LogisticRegression, NGrams: 1, MaxFeatures: 5})
+	require.NoError(t, err)
+	data, err := json.Marshal(m)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	return doc
+}
+
+func TestLoadModelErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		edit   func(d map[string]any)
+		reason Reason
+		field  string
+	}{
+		{"format", func(d map[string]any) { d["format"] = "other" }, ReasonUnknownFormat, "format"},
+		{"version", func(d map[string]any) { d["version"] = 2 }, ReasonBadVersion, "version"},
+		{"kind", func(d map[string]any) { d["kind"] = "svm" }, ReasonUnknownKind, "kind"},
+		{"ngrams", func(d map[string]any) { d["ngrams"] = 5 }, ReasonOutOfRange, "ngrams"},
+		{"binary LR", func(d map[string]any) { d["binary"] = true }, ReasonOutOfRange, "binary"},
+		{"one class", func(d map[string]any) { d["classes"] = []any{"a"} }, ReasonTooFewClasses, "classes"},
+		{"empty class", func(d map[string]any) { d["classes"].([]any)[1] = "" }, ReasonEmpty, "classes[1]"},
+		{"dup class", func(d map[string]any) { d["classes"].([]any)[1] = d["classes"].([]any)[0] }, ReasonDuplicate, "classes[1]"},
+		{"long class", func(d map[string]any) { d["classes"].([]any)[0] = strings.Repeat("x", 200) }, ReasonOutOfRange, "classes[0]"},
+		{"empty term", func(d map[string]any) { d["terms"].([]any)[0] = "" }, ReasonEmpty, "terms[0]"},
+		{"dup term", func(d map[string]any) { d["terms"].([]any)[1] = d["terms"].([]any)[0] }, ReasonDuplicate, "terms[1]"},
+		{"bias size", func(d map[string]any) { d["bias"] = []any{1.0} }, ReasonShapeMismatch, "bias"},
+		{"bias huge", func(d map[string]any) { d["bias"].([]any)[0] = 1e300 }, ReasonNotFinite, "bias[0]"},
+		{"idf size", func(d map[string]any) { d["idf"] = []any{1.0} }, ReasonShapeMismatch, "idf"},
+		{"idf zero", func(d map[string]any) { d["idf"].([]any)[0] = 0.0 }, ReasonNotFinite, "idf[0]"},
+		{"nb idf", func(d map[string]any) { d["kind"] = "naive_bayes" }, ReasonShapeMismatch, "idf"},
+		{"weights rows", func(d map[string]any) { d["weights"] = []any{} }, ReasonShapeMismatch, "weights"},
+		{"weights cols", func(d map[string]any) { d["weights"].([]any)[2] = []any{1.0} }, ReasonShapeMismatch, "weights[2]"},
+		{"weight huge", func(d map[string]any) { d["weights"].([]any)[0].([]any)[1] = -2e6 }, ReasonNotFinite, "weights[0][1]"},
+		{"unknown field", func(d map[string]any) { d["extra"] = 1 }, ReasonMalformedJSON, ""},
+		{"wrong type", func(d map[string]any) { d["terms"] = "x" }, ReasonMalformedJSON, ""},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := validModelJSON(t)
+			tt.edit(doc)
+			data, err := json.Marshal(doc)
+			require.NoError(t, err)
+			_, err = LoadModel(data)
+			require.ErrorIs(t, err, ErrInvalidModel)
+			var e *Error
+			require.True(t, errors.As(err, &e))
+			assert.Equal(t, tt.reason, e.Reason, err.Error())
+			assert.Equal(t, tt.field, e.Field)
+			assert.NotEmpty(t, e.Message("ru"))
+		})
+	}
+	for name, data := range map[string]string{
+		"empty":    "",
+		"garbage":  "\x00\xff",
+		"array":    "[]",
+		"trailing": `{"format":"crmkit.rootcause.model"} {}`,
+		"null":     "null",
+	} {
+		_, err := LoadModel([]byte(data))
+		assert.ErrorIs(t, err, ErrInvalidModel, name)
+	}
+	_, err := readModel(strings.NewReader(strings.Repeat(" ", 101)), 100)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, ReasonTooLarge, e.Reason)
+	_, err = ReadModel(errReader{})
+	assert.ErrorIs(t, err, ErrInvalidModel)
+	var m Model
+	assert.ErrorIs(t, m.UnmarshalJSON([]byte("{}")), ErrInvalidModel)
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package rootcause
+
+const raceEnabled = false
