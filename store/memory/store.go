@@ -54,6 +54,9 @@ type Store struct {
 	delegationIDs []uuid.UUID               // sorted
 	byPrincipal   map[uuid.UUID][]uuid.UUID // principal -> delegation ids, sorted
 	byDeputy      map[uuid.UUID][]uuid.UUID // deputy -> delegation ids, sorted
+
+	// Loyalty accounts and ledgers (loyalty.go); created on first write.
+	loyalty loyaltyState
 }
 
 // New returns an empty store.

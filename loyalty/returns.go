@@ -1,0 +1,214 @@
+package loyalty
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/crmkit/crmkit/money"
+)
+
+// orderHistory is what a return needs to know of the order's past.
+type orderHistory struct {
+	purchase   *Entry
+	redeemed   []Draw // the order's redemptions, in the order drawn (negative)
+	returned   decimal.Decimal
+	target     decimal.Decimal // earned points the earlier returns asked to reverse
+	effective  decimal.Decimal // of which not dropped as expired
+	refunded   decimal.Decimal // redeemed points the earlier returns asked to give back
+	qualifying decimal.Decimal // qualifying spend already reversed
+	tierPoints decimal.Decimal // qualifying points already reversed
+}
+
+func (w *work) history() orderHistory {
+	var h orderHistory
+	for i := range w.s.OrderEntries {
+		e := &w.s.OrderEntries[i]
+		switch {
+		case e.Kind == EntryEarn && e.Source == SourcePurchase:
+			h.purchase = e
+		case e.Kind == EntryRedeem && e.Reserved.IsZero():
+			h.redeemed = append(h.redeemed, e.Draws...)
+		case e.Kind == EntryReverse && e.Reverses == EntryEarn:
+			h.returned = h.returned.Sub(e.Total.Decimal())
+			h.target = h.target.Add(e.Target)
+			h.effective = h.effective.Add(e.Target.Sub(e.Dropped))
+			h.qualifying = h.qualifying.Sub(e.Qualifying.Decimal())
+			h.tierPoints = h.tierPoints.Sub(e.TierPoints)
+		case e.Kind == EntryReverse && e.Reverses == EntryRedeem:
+			h.refunded = h.refunded.Add(e.Target)
+		}
+	}
+	if r := w.s.Reservation; r != nil && r.Status == ReservationCaptured {
+		h.redeemed = append(h.redeemed, r.CapturedDraws...)
+	}
+	return h
+}
+
+// giveBack applies a return (PostReturn) or a cancellation (PostCancel)
+// of the posting's order.
+//
+// The order's purchase entry recorded its Total (the amount before
+// points), the points it earned and the lot they went into. A return of
+// amount R, with everything returned so far adding up to C, undoes the
+// share C/Total of the order — computed on the running total, so that
+// partial returns add up to exactly the whole when the whole is returned:
+//
+//  1. Redeemed points: that share of the points the order redeemed is
+//     given back to the lots they came from, the latest drawn first.
+//     Points whose lot has expired by the posting's date are not given
+//     back (Dropped): expired points are never revived.
+//  2. Earned points: that share of what the order earned is taken back,
+//     first from the order's own lot, then from the other usable lots
+//     (soonest expiry first). Points of the order's lot that expired are
+//     not taken again (Dropped). What the balance cannot cover follows
+//     Shortfall: forgiven, recorded as debt, or the return is refused.
+//  3. The tier metric loses the same share of the order's qualifying
+//     spend and points. Tiers do not change here; downgrades follow the
+//     programme's rule at the next review.
+//
+// Earned and redeemed points are truncated to Places on the running
+// share, qualifying spend rounded half-up to the minor unit. A
+// cancellation returns whatever of the order is left. An order returned
+// in full no longer counts as a paid order.
+func (w *work) giveBack() error {
+	p := w.p
+	h := w.history()
+	if h.purchase == nil {
+		return refused(RuleOrderNotEarned, "order", "order %q has no purchase in account %q", shorten(p.Order), shorten(p.Account))
+	}
+	total := h.purchase.Total
+	left := total.Decimal().Sub(h.returned)
+	if left.Sign() <= 0 {
+		return refused(RuleOrderReturned, "order", "order %q", shorten(p.Order))
+	}
+	amount := left
+	if p.Kind == PostReturn {
+		if p.Total.Currency() != total.Currency() {
+			return invalidf("total", ReasonCurrency, p.Total.String(), "the order was in %s", total.Currency())
+		}
+		amount = p.Total.Decimal()
+		if amount.Cmp(left) > 0 {
+			return invalidf("total", ReasonExceeds, p.Total.String(), "only %s %s of the order is left to return", fmtDec(left), total.Currency())
+		}
+	}
+	returned := h.returned.Add(amount)
+	full := returned.Equal(total.Decimal())
+	share := func(of decimal.Decimal, places int32, r PointRounding) decimal.Decimal {
+		if full {
+			return of
+		}
+		return divide(of.Mul(returned), total.Decimal(), places, r)
+	}
+
+	// 1. Give back the redeemed points.
+	var redeemed decimal.Decimal
+	for _, d := range h.redeemed {
+		redeemed = redeemed.Sub(d.Points)
+	}
+	if refund := share(redeemed, p.Places, Truncate).Sub(h.refunded); refund.Sign() > 0 {
+		if err := w.refund(h.redeemed, h.refunded, refund); err != nil {
+			return err
+		}
+	}
+
+	// 2. Take back the earned points.
+	earned := h.purchase.Points
+	target := maxDec(share(earned, p.Places, Truncate).Sub(h.target), decimal.Decimal{})
+	notExpired := earned
+	ownLot := 0
+	hasLot := h.purchase.Lot != 0
+	if hasLot {
+		ref, err := w.ref(h.purchase.Lot)
+		if err != nil {
+			return err
+		}
+		ownLot = ref
+		notExpired = earned.Sub(w.get(ref).Expired)
+	}
+	effective := minDec(h.target.Add(target), notExpired).Sub(h.effective)
+	effective = minDec(maxDec(effective, decimal.Decimal{}), target)
+	dropped := target.Sub(effective)
+
+	var draws []Draw
+	var taken decimal.Decimal
+	if hasLot && effective.Sign() > 0 {
+		l := w.get(ownLot)
+		if a := minDec(effective, l.Remaining); a.Sign() > 0 {
+			l.Remaining = normalize(l.Remaining.Sub(a))
+			w.set(ownLot, l)
+			draws = append(draws, Draw{Lot: l.ID, Points: normalize(a.Neg())})
+			taken = a
+		}
+	}
+	var debt, forgiven decimal.Decimal
+	if rest := effective.Sub(taken); rest.Sign() > 0 {
+		more, got := w.draw(rest, false)
+		draws = append(draws, more...)
+		taken = taken.Add(got)
+		if short := rest.Sub(got); short.Sign() > 0 {
+			switch p.Shortfall {
+			case ShortfallRefuse:
+				return refused(RuleCancelSpent, "order", "%s of the order's points were spent and the balance has only %s", fmtDec(short.Add(got)), fmtDec(got))
+			case ShortfallDebt:
+				debt = short
+			default:
+				forgiven = short
+			}
+		}
+	}
+
+	// 3. The tier metric.
+	cur := total.Currency()
+	qualifying := share(h.purchase.Qualifying.Decimal(), cur.MinorUnits(), HalfUp).Sub(h.qualifying)
+	tierPoints := share(h.purchase.TierPoints, p.Places, Truncate).Sub(h.tierPoints)
+	qAmount, _ := money.FromDecimal(normalize(qualifying.Neg()), cur)
+	if h.purchase.Qualifying.IsZero() {
+		qAmount = money.Amount{}
+	}
+	totalAmount, _ := money.FromDecimal(normalize(amount.Neg()), cur)
+
+	w.add(Entry{
+		Kind: EntryReverse, Reverses: EntryEarn, Points: taken.Neg(), Debt: debt, Draws: draws,
+		Total: totalAmount, Qualifying: qAmount, TierPoints: normalize(tierPoints.Neg()),
+		Target: normalize(target), Dropped: normalize(dropped), Forgiven: normalize(forgiven),
+	})
+	if full && h.purchase.Paid.IsPositive() && w.acct.PaidOrders > 0 {
+		w.acct.PaidOrders--
+	}
+	return nil
+}
+
+// refund gives amount redeemed points back, walking the order's draws
+// from the latest and skipping the done points earlier returns gave back.
+func (w *work) refund(drawn []Draw, done, amount decimal.Decimal) error {
+	var back []Draw
+	var restored, forfeited decimal.Decimal
+	skip, left := done, amount
+	for i := len(drawn) - 1; i >= 0 && left.Sign() > 0; i-- {
+		piece := drawn[i].Points.Neg()
+		if skip.Sign() > 0 {
+			if piece.Cmp(skip) <= 0 {
+				skip = skip.Sub(piece)
+				continue
+			}
+			piece = piece.Sub(skip)
+			skip = decimal.Decimal{}
+		}
+		piece = minDec(piece, left)
+		left = left.Sub(piece)
+		ref, err := w.ref(drawn[i].Lot)
+		if err != nil {
+			return err
+		}
+		l := w.get(ref)
+		if l.ExpiredOn(w.p.Date) {
+			forfeited = forfeited.Add(piece)
+			continue
+		}
+		l.Remaining = normalize(l.Remaining.Add(piece))
+		w.set(ref, l)
+		back = append(back, Draw{Lot: l.ID, Points: normalize(piece)})
+		restored = restored.Add(piece)
+	}
+	w.add(Entry{Kind: EntryReverse, Reverses: EntryRedeem, Points: restored, Draws: back, Target: normalize(amount), Dropped: normalize(forfeited)})
+	return nil
+}

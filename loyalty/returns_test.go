@@ -1,0 +1,241 @@
+package loyalty_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmkit/crmkit/loyalty"
+)
+
+func op(acct, key string) loyalty.Op { return loyalty.Op{Account: acct, Key: key, By: "cashier"} }
+
+func TestReturnReversesInProportion(t *testing.T) {
+	e := newEnv(t, retail())
+	e.open("c")
+	e.earn("c", order("o1", "10000")) // 100 points
+	// Three partial returns add up to exactly what was earned.
+	for i, c := range []struct{ amount, points, balance string }{
+		{"3333.33", "-33", "67"}, {"3333.33", "-33", "34"}, {"3333.34", "-34", "0"},
+	} {
+		rec, err := e.svc.Return(e.ctx, op("c", "ret"+string(rune('1'+i))), "o1", rub(c.amount))
+		require.NoError(t, err)
+		rev := rec.Entries[len(rec.Entries)-1]
+		assert.Equal(t, loyalty.EntryReverse, rev.Kind)
+		assert.Equal(t, loyalty.EntryEarn, rev.Reverses)
+		equalDec(t, c.points, rev.Points, "return %d", i)
+		equalDec(t, c.balance, rec.Account.Balance, "return %d", i)
+		e.check("c")
+	}
+	a := e.account("c")
+	assert.Equal(t, 0, a.PaidOrders, "an order returned in full is no longer a paid order")
+	q, err := e.st.Qualifying(e.ctx, "c", loyalty.Date{}, day(2026, 12, 31))
+	require.NoError(t, err)
+	assert.True(t, q.Spend.IsZero(), "the qualifying spend is reversed too: %s", q.Spend)
+
+	_, err = e.svc.Return(e.ctx, op("c", "ret4"), "o1", rub("1"))
+	var re *loyalty.RuleError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, loyalty.RuleOrderReturned, re.Rule)
+}
+
+func TestReturnBadInput(t *testing.T) {
+	e := newEnv(t, retail())
+	e.open("c")
+	e.earn("c", order("o1", "1000"))
+	_, err := e.svc.Return(e.ctx, op("c", "r"), "o1", rub("1000.01"))
+	var v *loyalty.ValidationError
+	require.ErrorAs(t, err, &v)
+	assert.Equal(t, "total", v.Field)
+	assert.Equal(t, loyalty.ReasonExceeds, v.Reason)
+	_, err = e.svc.Return(e.ctx, op("c", "r"), "o1", rub("0"))
+	require.ErrorAs(t, err, &v)
+	assert.Equal(t, "amount", v.Field)
+	_, err = e.svc.Return(e.ctx, op("c", "r"), "nope", rub("1"))
+	var re *loyalty.RuleError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, loyalty.RuleOrderNotEarned, re.Rule)
+}
+
+// Points spent elsewhere are taken from the rest of the balance, never
+// below zero; without debt the shortfall is forgiven.
+func TestReturnOfSpentPointsForgiven(t *testing.T) {
+	e := newEnv(t, retail())
+	e.open("c")
+	e.earn("c", order("o1", "20000")) // 200
+	e.earn("c", order("o2", "5000"))  // 50
+	_, err := e.svc.Redeem(e.ctx, op("c", "spend"), loyalty.Redemption{Points: pts("230"), OrderAmount: rub("700")})
+	require.ErrorIs(t, err, loyalty.ErrRefused, "points may pay 30 % of 700 RUB, 210")
+	_, err = e.svc.Redeem(e.ctx, op("c", "spend"), loyalty.Redemption{Points: pts("230"), OrderAmount: rub("10000")})
+	require.NoError(t, err)
+	equalDec(t, "20", e.account("c").Balance)
+
+	rec, err := e.svc.Return(e.ctx, op("c", "ret"), "o1", rub("20000"))
+	require.NoError(t, err)
+	rev := rec.Entries[0]
+	equalDec(t, "200", rev.Target)
+	equalDec(t, "-20", rev.Points, "what is left is taken back")
+	equalDec(t, "180", rev.Forgiven)
+	equalDec(t, "0", rev.Debt)
+	equalDec(t, "0", rec.Account.Balance)
+	e.check("c")
+}
+
+func TestReturnOfSpentPointsAsDebt(t *testing.T) {
+	p := retail()
+	p.Returns.AllowDebt = true
+	e := newEnv(t, p)
+	e.open("c")
+	e.earn("c", order("o1", "20000")) // 200
+	_, err := e.svc.Redeem(e.ctx, op("c", "spend"), loyalty.Redemption{Points: pts("150"), OrderAmount: rub("10000")})
+	require.NoError(t, err)
+
+	rec, err := e.svc.Return(e.ctx, op("c", "ret"), "o1", rub("20000"))
+	require.NoError(t, err)
+	rev := rec.Entries[0]
+	equalDec(t, "-50", rev.Points)
+	equalDec(t, "150", rev.Debt)
+	equalDec(t, "0", rec.Account.Balance)
+	equalDec(t, "150", rec.Account.Debt)
+	e.check("c")
+
+	// Later earnings repay the debt first.
+	rec = e.earn("c", order("o2", "10000")) // 100
+	require.Len(t, rec.Entries, 2)
+	assert.Equal(t, loyalty.EntryRepay, rec.Entries[1].Kind)
+	equalDec(t, "-100", rec.Entries[1].Points)
+	equalDec(t, "0", rec.Account.Balance)
+	equalDec(t, "50", rec.Account.Debt)
+	rec = e.earn("c", order("o3", "8000")) // 80
+	equalDec(t, "30", rec.Account.Balance)
+	equalDec(t, "0", rec.Account.Debt)
+
+	bal := e.balance("c", e.svc.Today())
+	equalDec(t, "30", bal.Available)
+}
+
+func TestCancelPolicy(t *testing.T) {
+	setup := func(t *testing.T, policy loyalty.CancelPolicy) *env {
+		p := retail()
+		p.Returns.Cancel = policy
+		e := newEnv(t, p)
+		e.open("c")
+		e.earn("c", order("o1", "20000")) // 200
+		_, err := e.svc.Redeem(e.ctx, op("c", "spend"), loyalty.Redemption{Points: pts("150"), OrderAmount: rub("10000")})
+		require.NoError(t, err)
+		return e
+	}
+	t.Run("refuse", func(t *testing.T) {
+		e := setup(t, loyalty.CancelRefuse)
+		before := e.entries("c")
+		_, err := e.svc.Cancel(e.ctx, op("c", "cancel"), "o1")
+		var re *loyalty.RuleError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, loyalty.RuleCancelSpent, re.Rule)
+		assert.Equal(t, before, e.entries("c"), "a refused cancellation writes nothing")
+		// A partial return is not a cancellation: it forgives.
+		rec, err := e.svc.Return(e.ctx, op("c", "ret"), "o1", rub("10000"))
+		require.NoError(t, err)
+		equalDec(t, "-50", rec.Entries[0].Points)
+		equalDec(t, "50", rec.Entries[0].Forgiven)
+	})
+	t.Run("debt", func(t *testing.T) {
+		e := setup(t, loyalty.CancelDebt)
+		rec, err := e.svc.Cancel(e.ctx, op("c", "cancel"), "o1")
+		require.NoError(t, err)
+		equalDec(t, "150", rec.Account.Debt)
+		equalDec(t, "0", rec.Account.Balance)
+		e.check("c")
+	})
+	t.Run("refuse, but the balance covers it", func(t *testing.T) {
+		e := setup(t, loyalty.CancelRefuse)
+		e.earn("c", order("o2", "20000")) // 200 more: 250 in all
+		rec, err := e.svc.Cancel(e.ctx, op("c", "cancel"), "o1")
+		require.NoError(t, err)
+		equalDec(t, "50", rec.Account.Balance)
+		e.check("c")
+	})
+}
+
+// Points of the order that expired are not taken back again, and points
+// the order redeemed from a lot that has expired since are not given back.
+func TestReturnNeverRevivesExpiredPoints(t *testing.T) {
+	p := retail()
+	p.ExpiryDays = 30
+	e := newEnv(t, p)
+	e.open("c")
+	e.on(day(2026, 3, 2))
+	e.earn("c", order("o1", "10000")) // 100, usable through 1 April
+	_, err := e.svc.Expire(e.ctx, "c", day(2026, 4, 2))
+	require.NoError(t, err)
+	equalDec(t, "0", e.account("c").Balance)
+
+	e.on(day(2026, 4, 3))
+	e.earn("c", order("o2", "5000")) // 50 fresh points
+	rec, err := e.svc.Return(e.ctx, op("c", "ret"), "o1", rub("10000"))
+	require.NoError(t, err)
+	rev := rec.Entries[0]
+	equalDec(t, "100", rev.Target)
+	equalDec(t, "100", rev.Dropped, "they had expired")
+	equalDec(t, "0", rev.Points, "the fresh points are not touched")
+	equalDec(t, "50", rec.Account.Balance)
+	e.check("c")
+}
+
+func TestReturnGivesRedeemedPointsBack(t *testing.T) {
+	p := retail()
+	p.Redeem.MaxSharePercent = pts("50")
+	p.Redeem.MinPoints = pts("1")
+	e := newEnv(t, p)
+	e.open("c")
+	e.adjust("c", "seed", "300")
+	// Order o2: 1000 RUB, 300 paid with points, 700 in money.
+	_, err := e.svc.Redeem(e.ctx, op("c", "pay-o2"), loyalty.Redemption{Order: "o2", Points: pts("300"), OrderAmount: rub("1000")})
+	require.NoError(t, err)
+	o := order("o2", "1000")
+	o.PointsPaid = rub("300")
+	rec := e.earn("c", o)
+	equalDec(t, "7", rec.Earning.Points, "earned on the 700 paid")
+
+	// Returning half gives back half the points paid and takes back
+	// half of those earned (truncated: 3).
+	rec, err = e.svc.Return(e.ctx, op("c", "ret1"), "o2", rub("500"))
+	require.NoError(t, err)
+	require.Len(t, rec.Entries, 2)
+	assert.Equal(t, loyalty.EntryRedeem, rec.Entries[0].Reverses)
+	equalDec(t, "150", rec.Entries[0].Points)
+	equalDec(t, "-3", rec.Entries[1].Points)
+	equalDec(t, "154", rec.Account.Balance) // 7 + 150 - 3
+	rec, err = e.svc.Cancel(e.ctx, op("c", "ret2"), "o2")
+	require.NoError(t, err)
+	equalDec(t, "150", rec.Entries[0].Points)
+	equalDec(t, "-4", rec.Entries[1].Points)
+	equalDec(t, "300", rec.Account.Balance)
+	e.check("c")
+}
+
+func TestReturnDropsRefundFromExpiredLot(t *testing.T) {
+	p := retail()
+	p.ExpiryDays = 10
+	p.Redeem.MaxSharePercent = pts("100")
+	p.Redeem.MinPoints = pts("1")
+	e := newEnv(t, p)
+	e.open("c")
+	e.adjust("c", "seed", "100") // usable through 12 March
+	_, err := e.svc.Redeem(e.ctx, op("c", "pay"), loyalty.Redemption{Order: "o1", Points: pts("100"), OrderAmount: rub("1000")})
+	require.NoError(t, err)
+	o := order("o1", "1000")
+	o.PointsPaid = rub("100")
+	e.earn("c", o) // 9 points on 900, through 12 March
+	e.on(day(2026, 3, 20))
+	rec, err := e.svc.Cancel(e.ctx, op("c", "cancel"), "o1")
+	require.NoError(t, err)
+	refund := rec.Entries[0]
+	equalDec(t, "100", refund.Target)
+	equalDec(t, "100", refund.Dropped, "the seed lot expired on 12 March")
+	equalDec(t, "0", refund.Points)
+	equalDec(t, "-9", rec.Entries[1].Points, "the order's own points were still in their lot")
+	equalDec(t, "0", rec.Account.Balance)
+	e.check("c")
+}
