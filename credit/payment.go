@@ -253,7 +253,7 @@ func AnalyzePayments(invoices []Invoice, at time.Time, opts PaymentOptions) (Pay
 			if last.IsZero() || p.On.After(last) {
 				last = p.On
 			}
-			it := payItem{amount: p.Amount.Decimal(), on: p.On, days: inv.DueOn.DaysUntil(p.On)}
+			it := payItem{amount: p.Amount.Decimal(), on: p.On, days: int64(inv.DueOn.DaysUntil(p.On))}
 			if p.On.After(windowStart) {
 				window = append(window, it)
 			}
@@ -268,7 +268,7 @@ func AnalyzePayments(invoices []Invoice, at time.Time, opts PaymentOptions) (Pay
 		if rest.IsPositive() {
 			open = open.Add(rest)
 			if today.After(inv.DueOn) {
-				days := inv.DueOn.DaysUntil(today)
+				days := int64(inv.DueOn.DaysUntil(today))
 				overdue = overdue.Add(rest)
 				pb.MaxDaysOverdue = max(pb.MaxDaysOverdue, int(days))
 				it := payItem{amount: rest, on: today, days: days}

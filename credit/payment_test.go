@@ -135,7 +135,7 @@ func TestPaymentsBadInput(t *testing.T) {
 		{"zero amount", mod(func(i *Invoice) { i.Amount = rub("0") }), PaymentOptions{}, "invoices[1].amount", CodeNotPositive},
 		{"another currency", mod(func(i *Invoice) { i.Amount = money.MustParse("100", money.EUR) }), PaymentOptions{}, "invoices[1].amount", CodeCurrency},
 		{"no issue date", mod(func(i *Invoice) { i.IssuedOn = Date{} }), PaymentOptions{}, "invoices[1].issued_on", CodeBadDate},
-		{"31 April", mod(func(i *Invoice) { i.DueOn = Date{2026, 4, 31} }), PaymentOptions{}, "invoices[1].due_on", CodeBadDate},
+		{"31 April", mod(func(i *Invoice) { i.DueOn = Date{Year: 2026, Month: 4, Day: 31} }), PaymentOptions{}, "invoices[1].due_on", CodeBadDate},
 		{"due before issue", mod(func(i *Invoice) { i.DueOn = d(2026, 1, 1) }), PaymentOptions{}, "invoices[1].due_on", CodeInconsistent},
 		{"overpaid", mod(func(i *Invoice) { i.Payments[1].Amount = rub("50000.01") }), PaymentOptions{}, "invoices[1].payments", CodeInconsistent},
 		{"negative payment", mod(func(i *Invoice) { i.Payments[0].Amount = rub("-1") }), PaymentOptions{}, "invoices[1].payments[0].amount", CodeNotPositive},
@@ -164,8 +164,8 @@ func TestIndexScale(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
-	assert.Equal(t, int64(1), d(1969, 12, 31).DaysUntil(d(1970, 1, 1)))
-	assert.Equal(t, int64(366), d(2024, 1, 1).DaysUntil(d(2025, 1, 1)))
+	assert.Equal(t, 1, d(1969, 12, 31).DaysUntil(d(1970, 1, 1)))
+	assert.Equal(t, 366, d(2024, 1, 1).DaysUntil(d(2025, 1, 1)))
 	assert.Equal(t, d(2026, 2, 28), d(2026, 3, 31).AddMonths(-1))
 	assert.Equal(t, d(2024, 2, 29), d(2025, 2, 28).AddMonths(-12).AddDays(1))
 	assert.Equal(t, "2026-06-30", DateOf(testAt, nil).String())
