@@ -25,7 +25,7 @@
 //     structured Facts (days late, quantities ordered, shipped and
 //     received, damage noted on delivery, storage violations, shelf life
 //     left, ...), which count as strong evidence.
-//   - A trainable Model: multinomial naive Bayes or L2-regularised
+//   - A trainable Model: multinomial or complement naive Bayes, or L2-regularised
 //     logistic regression on TF-IDF, over stemmed unigrams and bigrams,
 //     learned from a host's confirmed complaints (Train) and saved to and
 //     loaded from a versioned JSON document (LoadModel validates it

@@ -28,11 +28,32 @@ func labelsOf(ex []Example) []string {
 	return out
 }
 
-// evalRules categorises every claim of a file with the default rules,
-// no training, and reports the metrics and how the review flag splits
+// splitSeed fixes the split of each claims file into a working half
+// (fold 0: the only half whose aggregate confusion was looked at while
+// the lexicon was extended) and a held-out half (fold 1: untouched).
+const splitSeed = 20260527
+
+// halves splits claims into the working and the held-out half,
+// stratified by code.
+func halves(cs []claim) (work, heldOut []claim) {
+	labels := make([]string, len(cs))
+	for i, c := range cs {
+		labels[i] = c.Code
+	}
+	folds := stratifiedFolds(labels, 2, splitSeed)
+	for _, i := range folds[0] {
+		work = append(work, cs[i])
+	}
+	for _, i := range folds[1] {
+		heldOut = append(heldOut, cs[i])
+	}
+	return work, heldOut
+}
+
+// evalRules categorises every claim with the default rules, no
+// training, and reports the metrics and how the review flag splits
 // accuracy.
-func evalRules(t *testing.T, file string) metrics {
-	cs := loadClaims(t, file)
+func evalRules(t *testing.T, name string, cs []claim) metrics {
 	c := Default()
 	truth := make([]string, len(cs))
 	pred := make([]string, len(cs))
@@ -54,7 +75,7 @@ func evalRules(t *testing.T, file string) metrics {
 		}
 	}
 	m := newMetrics(truth, pred)
-	t.Logf("rules only, no training, %s: %s", file, m.report())
+	t.Logf("rules only, no training, %s: %s", name, m.report())
 	t.Logf("calibration: %d confident results, %.0f%% right; %d flagged for review, %.0f%% right",
 		sure, pct(sureRight, sure), review, pct(reviewRight, review))
 	return m
@@ -67,19 +88,37 @@ func pct(a, b int) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
-// Rules alone. The goal in the issue is macro-F1 0.75 per language; the
-// lexicon written from domain knowledge reaches about 0.53 (see the
-// package report), and these floors guard what it reaches.
-func TestEvalRulesRU(t *testing.T) {
-	m := evalRules(t, "ru-dev.jsonl")
-	assert.GreaterOrEqual(t, m.macroF1(), 0.51)
-	assert.GreaterOrEqual(t, m.accuracy(), 0.51)
-}
-
-func TestEvalRulesEN(t *testing.T) {
-	m := evalRules(t, "en-dev.jsonl")
-	assert.GreaterOrEqual(t, m.macroF1(), 0.51)
-	assert.GreaterOrEqual(t, m.accuracy(), 0.53)
+// Rules alone, per language, on the whole development file, on its
+// working and held-out halves, and on the claims written for these
+// tests (ownClaims). The goal in the issue is macro-F1 0.75 per
+// language; the floors sit just below the figures measured, so that a
+// regression fails.
+func TestEvalRules(t *testing.T) {
+	cases := []struct {
+		lang, file                     string
+		full, fullAcc, work, held, own float64
+	}{
+		{"ru", "ru-dev.jsonl", 0.55, 0.555, 0.58, 0.52, 0.86},
+		{"en", "en-dev.jsonl", 0.59, 0.60, 0.48, 0.68, 0.84},
+	}
+	for _, tt := range cases {
+		t.Run(tt.lang, func(t *testing.T) {
+			cs := loadClaims(t, tt.file)
+			work, held := halves(cs)
+			full := evalRules(t, tt.file+" (all)", cs)
+			w := evalRules(t, tt.file+" (working half)", work)
+			h := evalRules(t, tt.file+" (held-out half)", held)
+			o := evalRules(t, tt.lang+" own claims", ownClaims[tt.lang])
+			t.Logf("SUMMARY %s macro-F1/accuracy: all %.3f/%.3f, working half %.3f/%.3f, held-out half %.3f/%.3f, own %.3f/%.3f",
+				tt.lang, full.macroF1(), full.accuracy(), w.macroF1(), w.accuracy(), h.macroF1(), h.accuracy(),
+				o.macroF1(), o.accuracy())
+			assert.GreaterOrEqual(t, full.macroF1(), tt.full)
+			assert.GreaterOrEqual(t, full.accuracy(), tt.fullAcc)
+			assert.GreaterOrEqual(t, w.macroF1(), tt.work)
+			assert.GreaterOrEqual(t, h.macroF1(), tt.held)
+			assert.GreaterOrEqual(t, o.macroF1(), tt.own)
+		})
+	}
 }
 
 func skipSlow(t *testing.T) {
@@ -91,7 +130,11 @@ func skipSlow(t *testing.T) {
 	}
 }
 
-// CFPB complaints: 5-fold stratified cross-validation, fixed seed.
+// cfpbL2Grid are the penalties the inner cross-validation chooses from.
+var cfpbL2Grid = []float64{3e-4, 1e-3, 3e-3, 1e-2}
+
+// CFPB complaints: 5-fold stratified cross-validation, fixed seed; the
+// regularisation of the last model is chosen inside each training fold.
 func TestEvalCFPB(t *testing.T) {
 	skipSlow(t)
 	ex := loadCFPB(t)
@@ -102,8 +145,12 @@ func TestEvalCFPB(t *testing.T) {
 		minF1, minAc float64
 	}{
 		{"naive Bayes, unigrams, alpha 1", TrainOptions{Kind: NaiveBayes, NGrams: 1, Alpha: 1}, 0.70, 0.71},
-		{"logistic regression, TF-IDF unigrams+bigrams (min df 2), balanced",
+		{"complement naive Bayes, unigrams+bigrams, alpha 0.3",
+			TrainOptions{Kind: ComplementNB, NGrams: 2, Alpha: 0.3}, 0.74, 0.74},
+		{"logistic regression, TF-IDF unigrams+bigrams (min df 2), balanced, L2 1e-3",
 			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true}, 0.76, 0.765},
+		{"logistic regression, TF-IDF unigrams+bigrams (min df 2), balanced, L2 by inner 3-fold CV",
+			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true, L2Grid: cfpbL2Grid}, 0.765, 0.77},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,7 +47,7 @@ func FuzzCategorize(f *testing.F) {
 }
 
 func FuzzLoadModel(f *testing.F) {
-	for _, opt := range []TrainOptions{{Kind: NaiveBayes}, {Kind: LogisticRegression, NGrams: 1}} {
+	for _, opt := range []TrainOptions{{Kind: NaiveBayes}, {Kind: LogisticRegression, NGrams: 1}, {Kind: ComplementNB}} {
 		m, err := Train(trainSet, opt)
 		if err != nil {
 			f.Fatal(err)

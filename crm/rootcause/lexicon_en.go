@@ -44,12 +44,12 @@ var lexiconEN = []termGroup{
 	{WrongQuantity, 1, false, []string{"pieces", "pcs", "units"}},
 
 	// TRANSIT_DAMAGE
-	{TransitDamage, 3, false, []string{"in transit", "crush*", "dent*", "smash*", "shatter*", "rough handling"}},
-	{TransitDamage, 2.5, false, []string{"carrier", "punctur*", "bill of lading", "tipped over", "water damage",
-		"mangled", "en route"}},
-	{TransitDamage, 2, false, []string{"damag*", "transit", "broken", "forklift*", "bol", "gouge*", "fell off", "soaked",
+	{TransitDamage, 3, false, []string{"crush*", "dent*", "smash*", "shatter*", "rough handling"}},
+	{TransitDamage, 2.5, false, []string{"punctur*", "tipped over", "water damage", "mangled"}},
+	{TransitDamage, 1, false, []string{"carrier", "in transit", "en route", "bill of lading"}},
+	{TransitDamage, 2, false, []string{"damag*", "broken", "forklift*", "bol", "gouge*", "fell off", "soaked",
 		"chipped", "bent"}},
-	{TransitDamage, 1.5, false, []string{"freight", "driver", "truck*", "scratch*", "shifted", "wet", "ripped", "torn",
+	{TransitDamage, 1.5, false, []string{"transit", "freight", "driver", "truck*", "scratch*", "shifted", "wet", "ripped", "torn",
 		"delivery receipt", "handling", "unload*"}},
 	{TransitDamage, 1, false, []string{"exception"}},
 
@@ -57,12 +57,12 @@ var lexiconEN = []termGroup{
 	{Packaging, 3, true, []string{"barcode*", "bar code*"}},
 	{Packaging, 3, false, []string{"poor* pack*", "inadequate* pack*", "insufficient* pack*",
 		"unlabel*"}},
-	{Packaging, 2.5, true, []string{"label*"}},
+	{Packaging, 2, true, []string{"label*"}},
 	{Packaging, 2.5, true, []string{"dunnage", "void fill"}},
 	{Packaging, 2, false, []string{"packag*", "sticker*", "mislabel*", "marking*", "strapping"}},
 	{Packaging, 2, true, []string{"padding", "cushion*", "bubble wrap"}},
 	{Packaging, 1.5, false, []string{"packing", "repack*", "carton*", "crate*", "shrink wrap*",
-		"stretch wrap*", "seal*", "wrapping", "loose"}},
+		"stretch wrap*", "seal", "wrapping", "loose"}},
 	{Packaging, 1, false, []string{"box*", "container*", "drum*", "bag*", "lid*", "pallet*"}},
 
 	// LATE_DELIVERY
@@ -77,7 +77,8 @@ var lexiconEN = []termGroup{
 	{LateDelivery, 1, false, []string{"weeks", "tracking"}},
 
 	// DOCUMENT_ERROR
-	{DocumentError, 3, true, []string{"packing list*", "packing slip*", "paperwork", "commercial invoice*"}},
+	{DocumentError, 3, true, []string{"paperwork", "commercial invoice*"}},
+	{DocumentError, 2, true, []string{"packing list*", "packing slip*"}},
 	{DocumentError, 2.5, true, []string{"delivery note*", "document*", "certificate*", "coa", "coc", "sds", "msds",
 		"safety data sheet*", "waybill*"}},
 	{DocumentError, 2.5, false, []string{"po number", "purchase order number", "tax id", "vat number", "vat id",

@@ -26,6 +26,13 @@ const (
 	// ln((1+n)/(1+df))+1, rows scaled to unit length), L2-regularised,
 	// fitted by L-BFGS.
 	LogisticRegression ModelKind = "logistic_regression"
+	// ComplementNB is complement naive Bayes (Rennie et al., 2003): each
+	// class is scored by how unlike the other classes' word counts the
+	// text is, with the per-class weights normalised to unit L1 norm. It
+	// is steadier than NaiveBayes when classes differ in size and with
+	// bigrams. Its probabilities rank well but are not calibrated. Saved
+	// models of this kind are format version 2.
+	ComplementNB ModelKind = "complement_naive_bayes"
 )
 
 // Example is one labelled text to learn from: a complaint and the code
@@ -57,6 +64,16 @@ type TrainOptions struct {
 	L2 float64
 	// MaxIter bounds L-BFGS iterations; 0 means 300.
 	MaxIter int
+	// L2Grid, for logistic regression, lists candidate penalties; when it
+	// has two or more, Train chooses among them by an inner stratified
+	// cross-validation on the training examples alone (InnerFolds
+	// folds, best macro-F1, ties to the larger penalty) and then fits
+	// every example with the one chosen; L2 is then ignored. Candidates
+	// are in (0, 1000].
+	L2Grid []float64
+	// InnerFolds is the number of folds of that inner cross-validation,
+	// 2 to 10; 0 means 3.
+	InnerFolds int
 	// Balanced weights classes inversely to their frequency (for naive
 	// Bayes: uniform class priors).
 	Balanced bool
@@ -69,7 +86,8 @@ const (
 	defaultMaxIter     = 300
 	defaultMaxFeatures = 500_000
 	modelFormat        = "crmkit.rootcause.model"
-	modelVersion       = 1
+	modelVersion       = 2 // the newest version read; version 1 is still written when it suffices
+	defaultInnerFolds  = 3
 	// MaxModelBytes is the largest model document LoadModel and ReadModel accept.
 	MaxModelBytes    = 256 << 20
 	maxModelClasses  = 1024
@@ -128,6 +146,7 @@ func (m *Model) Predict(text string) []Prediction {
 
 // featureTerm is the unigram feature of a token: its stem, or "#" for a
 // number.
+
 func featureTerm(t *token) string {
 	if isNumber(t.surface) {
 		return "#"
@@ -310,6 +329,9 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 	if len(labels) > maxModelClasses {
 		return nil, newError(ErrInvalidTraining, ReasonTooLarge, "examples", "", fmt.Sprintf("at most %d classes", maxModelClasses))
 	}
+	if opt.Kind == LogisticRegression && len(opt.L2Grid) >= 2 {
+		opt.L2 = selectL2(examples, opt)
+	}
 	m := &Model{kind: opt.Kind, ngrams: opt.NGrams, binary: opt.Binary && opt.Kind == NaiveBayes}
 	for c := range labels {
 		m.classes = append(m.classes, c)
@@ -395,7 +417,7 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 			classWeight[k] = float64(len(examples)) / (float64(K) * float64(labels[c]))
 		}
 	}
-	if m.kind == NaiveBayes {
+	if m.kind != LogisticRegression {
 		m.trainNB(vecs, ys, labels, opt)
 	} else {
 		m.trainLR(vecs, ys, classWeight, opt)
@@ -410,7 +432,7 @@ func (o TrainOptions) withDefaults() (TrainOptions, error) {
 	switch o.Kind {
 	case "":
 		o.Kind = LogisticRegression
-	case NaiveBayes, LogisticRegression:
+	case NaiveBayes, LogisticRegression, ComplementNB:
 	default:
 		return o, newError(ErrInvalidTraining, ReasonUnknownKind, "options.kind", string(o.Kind), "")
 	}
@@ -449,6 +471,20 @@ func (o TrainOptions) withDefaults() (TrainOptions, error) {
 	if o.MaxIter == 0 {
 		o.MaxIter = defaultMaxIter
 	}
+	if len(o.L2Grid) > 100 {
+		return bad("l2_grid", len(o.L2Grid))
+	}
+	for _, l2 := range o.L2Grid {
+		if !validWeight(l2, 0, 1e3) || l2 == 0 {
+			return bad("l2_grid", l2)
+		}
+	}
+	switch {
+	case o.InnerFolds == 0:
+		o.InnerFolds = defaultInnerFolds
+	case o.InnerFolds < 2 || o.InnerFolds > 10:
+		return bad("inner_folds", o.InnerFolds)
+	}
 	return o, nil
 }
 
@@ -463,6 +499,10 @@ func (m *Model) trainNB(vecs []sparseVec, ys []int, labels map[string]int, opt T
 		}
 	}
 	n := float64(len(vecs))
+	if m.kind == ComplementNB {
+		m.complement(total, opt.Alpha)
+		return
+	}
 	for k, c := range m.classes {
 		denom := math.Log(total[k] + opt.Alpha*float64(V))
 		for t := range V {
@@ -474,6 +514,121 @@ func (m *Model) trainNB(vecs []sparseVec, ys []int, labels map[string]int, opt T
 			m.bias[k] = math.Log(float64(labels[c]) / n)
 		}
 	}
+}
+
+// complement turns the per-class feature counts held in m.weights into
+// complement naive Bayes weights: for class k and term t, the smoothed
+// log share of t in the counts of every other class, negated (a term
+// frequent elsewhere speaks against k) and scaled so that each class's
+// weights have unit L1 norm (times a fixed gain, so that softmax
+// probabilities are not all but uniform). total holds each class's
+// count; class priors are not used.
+func (m *Model) complement(total []float64, alpha float64) {
+	const gain = 100
+	K, V := len(m.classes), len(m.terms)
+	termTotal := make([]float64, V)
+	var all float64
+	for t := range V {
+		for k := range K {
+			termTotal[t] += m.weights[t*K+k]
+		}
+		all += termTotal[t]
+	}
+	col := make([]float64, V)
+	for k := range K {
+		denom := math.Log(all - total[k] + alpha*float64(V))
+		var norm float64
+		for t := range V {
+			col[t] = math.Log(termTotal[t]-m.weights[t*K+k]+alpha) - denom
+			norm += math.Abs(col[t])
+		}
+		if norm == 0 {
+			norm = 1
+		}
+		for t := range V {
+			m.weights[t*K+k] = -gain * col[t] / norm
+		}
+		m.bias[k] = 0
+	}
+}
+
+// selectL2 chooses the logistic regression's penalty among opt.L2Grid by
+// an inner stratified cross-validation on examples alone: each label's
+// examples, in input order, are dealt round-robin into opt.InnerFolds
+// folds; each candidate is trained on all folds but one and scored on
+// that one; the candidate with the best macro-F1 over the pooled
+// predictions wins, ties going to the larger penalty (the simpler
+// model). It is deterministic.
+func selectL2(examples []Example, opt TrainOptions) float64 {
+	k := opt.InnerFolds
+	fold := make([]int, len(examples))
+	seen := make(map[string]int)
+	for i, ex := range examples {
+		fold[i] = seen[ex.Label] % k
+		seen[ex.Label]++
+	}
+	grid := slices.Clone(opt.L2Grid)
+	slices.Sort(grid)
+	inner := opt
+	inner.L2Grid = nil
+	bestL2, bestF1 := grid[len(grid)-1], math.Inf(-1)
+	for gi := len(grid) - 1; gi >= 0; gi-- {
+		inner.L2 = grid[gi]
+		pred := make([]string, len(examples))
+		for f := range k {
+			var train []Example
+			for i, ex := range examples {
+				if fold[i] != f {
+					train = append(train, ex)
+				}
+			}
+			m, err := Train(train, inner)
+			if err != nil { // a fold with one class: predict its label
+				for i := range examples {
+					if fold[i] == f && len(train) > 0 {
+						pred[i] = train[0].Label
+					}
+				}
+				continue
+			}
+			for i, ex := range examples {
+				if fold[i] == f {
+					pred[i] = m.Predict(ex.Text)[0].Class
+				}
+			}
+		}
+		if f1 := macroF1(examples, pred); f1 > bestF1 {
+			bestL2, bestF1 = grid[gi], f1
+		}
+	}
+	return bestL2
+}
+
+// macroF1 is the mean F1 over the labels of examples, pred[i] being the
+// prediction for examples[i].
+func macroF1(examples []Example, pred []string) float64 {
+	tp := make(map[string]int)
+	fp := make(map[string]int)
+	fn := make(map[string]int)
+	for i, ex := range examples {
+		if pred[i] == ex.Label {
+			tp[ex.Label]++
+			continue
+		}
+		fn[ex.Label]++
+		fp[pred[i]]++
+	}
+	labels := make(map[string]bool)
+	for _, ex := range examples {
+		labels[ex.Label] = true
+	}
+	var sum float64
+	for l := range labels {
+		if d := 2*tp[l] + fp[l] + fn[l]; d > 0 {
+			sum += 2 * float64(tp[l]) / float64(d)
+		}
+	}
+	return sum / float64(len(labels))
 }
 
 func (m *Model) trainLR(vecs []sparseVec, ys []int, classWeight []float64, opt TrainOptions) {
@@ -537,16 +692,20 @@ func (m *Model) trainLR(vecs []sparseVec, ys []int, classWeight []float64, opt T
 	copy(m.bias, theta[V*K:])
 }
 
-// modelDoc is the JSON form of a model, version 1:
+// modelDoc is the JSON form of a model:
 //
-//	{"format": "crmkit.rootcause.model", "version": 1,
-//	 "kind": "naive_bayes" | "logistic_regression",
+//	{"format": "crmkit.rootcause.model", "version": 1 | 2,
+//	 "kind": "naive_bayes" | "logistic_regression" | "complement_naive_bayes",
 //	 "ngrams": 1 | 2, "binary": bool (naive Bayes only),
 //	 "classes": [label, ...],
 //	 "terms": [feature, ...],          // sorted, unique; a bigram is "stem stem"
 //	 "idf": [float per term],          // logistic regression only
 //	 "bias": [float per class],
 //	 "weights": [[float per class] per term]}
+//
+// Version 2 added the kind complement_naive_bayes and nothing else; a
+// model of the other kinds is still written as version 1, so that
+// readers of version 1 read it, and both versions are read.
 type modelDoc struct {
 	Format  string      `json:"format"`
 	Version int         `json:"version"`
@@ -565,12 +724,15 @@ type modelDoc struct {
 func (m *Model) MarshalJSON() ([]byte, error) {
 	K := len(m.classes)
 	doc := modelDoc{
-		Format: modelFormat, Version: modelVersion, Kind: m.kind, NGrams: m.ngrams, Binary: m.binary,
+		Format: modelFormat, Version: 1, Kind: m.kind, NGrams: m.ngrams, Binary: m.binary,
 		Classes: m.classes, Terms: m.terms, IDF: m.idf, Bias: m.bias,
 		Weights: make([][]float64, len(m.terms)),
 	}
 	for t := range m.terms {
 		doc.Weights[t] = m.weights[t*K : t*K+K]
+	}
+	if m.kind == ComplementNB {
+		doc.Version = 2
 	}
 	if doc.Terms == nil {
 		doc.Terms = []string{}
@@ -625,10 +787,13 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 	if doc.Format != modelFormat {
 		return bad(ReasonUnknownFormat, "format", doc.Format, "")
 	}
-	if doc.Version != modelVersion {
-		return bad(ReasonBadVersion, "version", fmt.Sprint(doc.Version), fmt.Sprintf("this library reads version %d", modelVersion))
+	if doc.Version < 1 || doc.Version > modelVersion {
+		return bad(ReasonBadVersion, "version", fmt.Sprint(doc.Version), fmt.Sprintf("this library reads versions 1 to %d", modelVersion))
 	}
-	if doc.Kind != NaiveBayes && doc.Kind != LogisticRegression {
+	switch {
+	case doc.Kind == ComplementNB && doc.Version < 2:
+		return bad(ReasonUnknownKind, "kind", string(doc.Kind), "complement naive Bayes needs version 2")
+	case doc.Kind != NaiveBayes && doc.Kind != LogisticRegression && doc.Kind != ComplementNB:
 		return bad(ReasonUnknownKind, "kind", string(doc.Kind), "")
 	}
 	if doc.NGrams != 1 && doc.NGrams != 2 {

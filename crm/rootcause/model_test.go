@@ -28,7 +28,7 @@ var trainSet = []Example{
 }
 
 func TestTrainAndPredict(t *testing.T) {
-	for _, kind := range []ModelKind{NaiveBayes, LogisticRegression} {
+	for _, kind := range []ModelKind{NaiveBayes, LogisticRegression, ComplementNB} {
 		t.Run(string(kind), func(t *testing.T) {
 			m, err := Train(trainSet, TrainOptions{Kind: kind})
 			require.NoError(t, err)
@@ -116,6 +116,9 @@ func TestTrainErrors(t *testing.T) {
 		{"alpha", two, TrainOptions{Alpha: math.NaN()}, ReasonOutOfRange, "options.alpha"},
 		{"l2", two, TrainOptions{L2: -1}, ReasonOutOfRange, "options.l2"},
 		{"max iter", two, TrainOptions{MaxIter: -1}, ReasonOutOfRange, "options.max_iter"},
+		{"l2 grid", two, TrainOptions{L2Grid: []float64{1e-3, 0}}, ReasonOutOfRange, "options.l2_grid"},
+		{"l2 grid nan", two, TrainOptions{L2Grid: []float64{math.NaN()}}, ReasonOutOfRange, "options.l2_grid"},
+		{"inner folds", two, TrainOptions{InnerFolds: 1}, ReasonOutOfRange, "options.inner_folds"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,7 +154,10 @@ func TestLoadModelErrors(t *testing.T) {
 		field  string
 	}{
 		{"format", func(d map[string]any) { d["format"] = "other" }, ReasonUnknownFormat, "format"},
-		{"version", func(d map[string]any) { d["version"] = 2 }, ReasonBadVersion, "version"},
+		{"version", func(d map[string]any) { d["version"] = 3 }, ReasonBadVersion, "version"},
+		{"version 0", func(d map[string]any) { d["version"] = 0 }, ReasonBadVersion, "version"},
+		{"complement in version 1", func(d map[string]any) { d["kind"] = "complement_naive_bayes"; delete(d, "idf") },
+			ReasonUnknownKind, "kind"},
 		{"kind", func(d map[string]any) { d["kind"] = "svm" }, ReasonUnknownKind, "kind"},
 		{"ngrams", func(d map[string]any) { d["ngrams"] = 5 }, ReasonOutOfRange, "ngrams"},
 		{"binary LR", func(d map[string]any) { d["binary"] = true }, ReasonOutOfRange, "binary"},
@@ -210,3 +216,61 @@ func TestLoadModelErrors(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+// TestModelVersions: naive Bayes and logistic regression models are
+// still written as version 1 (readable by older readers), complement
+// naive Bayes as version 2, and both versions load back to the same
+// predictions.
+func TestModelVersions(t *testing.T) {
+	cases := []struct {
+		kind    ModelKind
+		version float64
+	}{
+		{NaiveBayes, 1},
+		{LogisticRegression, 1},
+		{ComplementNB, 2},
+	}
+	for _, tt := range cases {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			m, err := Train(trainSet, TrainOptions{Kind: tt.kind})
+			require.NoError(t, err)
+			data, err := json.Marshal(m)
+			require.NoError(t, err)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(data, &doc))
+			assert.Equal(t, tt.version, doc["version"])
+			back, err := LoadModel(data)
+			require.NoError(t, err)
+			assert.Equal(t, m.Predict("груз разбит, цена выше"), back.Predict("груз разбит, цена выше"))
+			// A version 1 document of these kinds may also say version 2.
+			doc["version"] = 2
+			data2, err := json.Marshal(doc)
+			require.NoError(t, err)
+			_, err = LoadModel(data2)
+			assert.NoError(t, err)
+		})
+	}
+}
+
+// TestSelectL2 checks the inner cross-validation: deterministic, picks a
+// candidate of the grid, and Train with a grid equals Train with the
+// penalty it chose.
+func TestSelectL2(t *testing.T) {
+	ex := append(append([]Example(nil), trainSet...), trainSet...)
+	opt, err := TrainOptions{L2Grid: []float64{1e-4, 1e-2, 1}}.withDefaults()
+	require.NoError(t, err)
+	l2 := selectL2(ex, opt)
+	assert.Contains(t, opt.L2Grid, l2)
+	assert.Equal(t, l2, selectL2(ex, opt))
+	a, err := Train(ex, TrainOptions{L2Grid: opt.L2Grid})
+	require.NoError(t, err)
+	b, err := Train(ex, TrainOptions{L2: l2})
+	require.NoError(t, err)
+	assert.Equal(t, a.Predict("цена выше"), b.Predict("цена выше"))
+}
+
+func TestMacroF1(t *testing.T) {
+	ex := []Example{{"", "a"}, {"", "a"}, {"", "b"}, {"", "b"}}
+	assert.InDelta(t, 1.0, macroF1(ex, []string{"a", "a", "b", "b"}), 1e-12)
+	assert.InDelta(t, (2.0/3+0.8)/2, macroF1(ex, []string{"a", "a", "a", "b"}), 1e-12)
+}

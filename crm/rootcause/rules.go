@@ -50,7 +50,7 @@ type termGroup struct {
 // NewLexicon.
 func DefaultTerms() []Term {
 	var out []Term
-	for _, groups := range [][]termGroup{lexiconRU, lexiconRUDescriptive, lexiconEN, lexiconENDescriptive} {
+	for _, groups := range [][]termGroup{lexiconRU, lexiconRUDescriptive, lexiconRUBroad, lexiconEN, lexiconENDescriptive, lexiconENBroad} {
 		for _, g := range groups {
 			for _, p := range g.patterns {
 				out = append(out, Term{Code: g.code, Pattern: p, Weight: g.weight, KeepNegated: g.keepNegated})
@@ -115,7 +115,8 @@ type phrase struct {
 type Lexicon struct {
 	terms      []Term
 	phrases    []phrase
-	exact      map[string][]int32 // stem of the first word → phrases
+	exact      map[string][]int32 // stem of the first word → phrases (but those in exact2)
+	exact2     map[string][]int32 // stems of the first two words, "a\x00b" → phrases that start with two stems
 	prefix     map[string][]int32 // prefix of the first word → phrases
 	prefixLens map[[3]byte][]int  // first three bytes of a first-word prefix → its byte lengths, ascending
 	number     []int32            // phrases that start with #
@@ -139,6 +140,7 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 	l := &Lexicon{
 		terms:      append([]Term(nil), terms...),
 		exact:      make(map[string][]int32),
+		exact2:     make(map[string][]int32),
 		prefix:     make(map[string][]int32),
 		prefixLens: make(map[[3]byte][]int),
 	}
@@ -177,6 +179,9 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 				if !slices.Contains(l.prefixLens[head], len(first.text)) {
 					l.prefixLens[head] = append(l.prefixLens[head], len(first.text))
 				}
+			} else if len(words) >= 2 && !words[1].prefix && !words[1].number {
+				k2 := first.text + "\x00" + words[1].text
+				l.exact2[k2] = append(l.exact2[k2], id)
 			} else {
 				l.exact[first.text] = append(l.exact[first.text], id)
 			}
@@ -264,11 +269,18 @@ type match struct {
 // it, so a word counts for one phrase only. The consumed flags mark the
 // words inside matches, which are then no longer negation cues.
 func (l *Lexicon) scan(toks []token, out []match, consumed []bool) []match {
+	var keyBuf [128]byte
 	for i := 0; i < len(toks); {
 		mark := len(out)
 		best := 0
 		t := &toks[i]
 		out, best = l.try(l.exact[t.stem], toks, i, out, mark, best)
+		if i+1 < len(toks) && len(l.exact2) > 0 {
+			key := append(append(append(keyBuf[:0], t.stem...), 0), toks[i+1].stem...)
+			if ids, ok := l.exact2[string(key)]; ok {
+				out, best = l.try(ids, toks, i, out, mark, best)
+			}
+		}
 		if len(l.number) > 0 && isNumber(t.surface) {
 			out, best = l.try(l.number, toks, i, out, mark, best)
 		}
