@@ -202,6 +202,19 @@ func (t *tally) add(x decimal.Decimal) {
 
 func (t *tally) sub(x decimal.Decimal) { t.add(x.Neg()) }
 
+// addUnits adds u millionths.
+func (t *tally) addUnits(u int64) {
+	if !t.slow {
+		if s := t.u + u; s > -math.MaxInt64/2 && s < math.MaxInt64/2 {
+			t.u = s
+			return
+		}
+		t.slow = true
+		t.d = decimal.New(t.u, -MaxPlaces)
+	}
+	t.d = t.d.Add(decimal.New(u, -MaxPlaces))
+}
+
 func (t *tally) total() decimal.Decimal {
 	if t.slow {
 		return normalize(t.d)

@@ -111,6 +111,19 @@ func TestLedgerProperties(t *testing.T) {
 			es, _ := store.Collect(st.Entries(ctx, "c", 0))
 			lots, _ := store.Collect(st.Lots(ctx, "c"))
 			checkLedger(rt, a, es, lots)
+			// The store's balance, which skips emptied lots and takes the
+			// points earned after the day from its index, is Summarise
+			// over every lot, as of any day.
+			for _, shift := range []int{-60, -20, -3, 0, 7} {
+				q := loyalty.BalanceQuery{AsOf: svc.Today().AddDays(shift), ExpiringThrough: svc.Today().AddDays(shift + 30)}
+				got, err := st.Balance(ctx, "c", q)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				if want := loyalty.Summarise(a, lots, q); !sameBalance(got, want) {
+					rt.Fatalf("balance as of %s: store %+v, Summarise %+v", q.AsOf, got, want)
+				}
+			}
 			b, _ := st.Balance(ctx, "c", loyalty.BalanceQuery{AsOf: svc.Today()})
 			if !b.Available.Add(b.Reserved).Add(b.Expired).Add(b.Pending).Equal(b.Points) {
 				rt.Fatalf("balance parts do not add up: %+v", b)
@@ -161,6 +174,100 @@ func TestApplyIsDeterministic(t *testing.T) {
 			if !drawn.Equal(bal.Sub(out1.Account.Balance)) {
 				rt.Fatalf("lots lost %s, the balance %s", drawn, bal.Sub(out1.Account.Balance))
 			}
+		}
+	})
+}
+
+// sameBalance compares two balances number by number.
+func sameBalance(a, b loyalty.Balance) bool {
+	if a.Account != b.Account || a.AsOf != b.AsOf || len(a.Expiring) != len(b.Expiring) {
+		return false
+	}
+	for i := range a.Expiring {
+		if a.Expiring[i].On != b.Expiring[i].On || !a.Expiring[i].Points.Equal(b.Expiring[i].Points) {
+			return false
+		}
+	}
+	return a.Points.Equal(b.Points) && a.Available.Equal(b.Available) && a.Reserved.Equal(b.Reserved) &&
+		a.Expired.Equal(b.Expired) && a.Pending.Equal(b.Pending) && a.Debt.Equal(b.Debt)
+}
+
+// SummariseIndexed, with an index kept in step with the lots through
+// random changes, and SummariseSums, given sums made by hand, agree with
+// Summarise as of any day.
+func TestSummariseIndexedAgrees(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var x loyalty.EarnedIndex
+		var lots []loyalty.Lot
+		var bal decimal.Decimal
+		start := day(2026, 1, 1)
+		for i := range rapid.IntRange(0, 40).Draw(rt, "lots") {
+			pt := decimal.New(rapid.Int64Range(1, 100000).Draw(rt, "pts"), -int32(rapid.IntRange(0, 2).Draw(rt, "places")))
+			earned := start.AddDays(rapid.IntRange(0, 90).Draw(rt, "earned"))
+			l := loyalty.Lot{ID: int64(i + 1), Earned: earned, Points: pt, Remaining: pt}
+			if rapid.Bool().Draw(rt, "expires") {
+				l.Expires = earned.AddDays(rapid.IntRange(0, 60).Draw(rt, "life"))
+			}
+			x.Update(loyalty.Lot{}, l)
+			lots = append(lots, l)
+		}
+		// Spend some of the lots.
+		for i := range lots {
+			if rapid.Bool().Draw(rt, "spend") {
+				before := lots[i]
+				lots[i].Remaining = decimal.New(rapid.Int64Range(0, before.Remaining.Mul(decimal.New(100, 0)).IntPart()).Draw(rt, "left"), -2)
+				if lots[i].Remaining.GreaterThan(before.Remaining) {
+					lots[i].Remaining = before.Remaining
+				}
+				x.Update(before, lots[i])
+			}
+			bal = bal.Add(lots[i].Remaining)
+		}
+		loyalty.SortLots(lots)
+		a := loyalty.Account{ID: "a", Balance: bal}
+		if len(lots) > 0 && rapid.Bool().Draw(rt, "last earned known") {
+			for _, l := range lots {
+				if l.Earned.After(a.LastEarned) {
+					a.LastEarned = l.Earned
+				}
+			}
+		}
+		q := loyalty.BalanceQuery{AsOf: start.AddDays(rapid.IntRange(-5, 160).Draw(rt, "asOf"))}
+		if rapid.Bool().Draw(rt, "expiring") {
+			q.ExpiringThrough = q.AsOf.AddDays(rapid.IntRange(0, 60).Draw(rt, "through"))
+		}
+		want := loyalty.Summarise(a, lots, q)
+		if got := loyalty.SummariseIndexed(a, lots, &x, q); !sameBalance(got, want) {
+			rt.Fatalf("indexed %+v, Summarise %+v", got, want)
+		}
+		// Emptied lots may be left out.
+		var live []loyalty.Lot
+		for _, l := range lots {
+			if l.Remaining.Sign() > 0 {
+				live = append(live, l)
+			}
+		}
+		if got := loyalty.Summarise(a, live, q); !sameBalance(got, want) {
+			rt.Fatalf("without emptied lots %+v, with %+v", got, want)
+		}
+		// The sums by hand.
+		var sums loyalty.Sums
+		for _, l := range lots {
+			switch {
+			case l.ExpiredOn(q.AsOf):
+				sums.Expired = sums.Expired.Add(l.Remaining)
+			case l.Earned.After(q.AsOf):
+				sums.Pending = sums.Pending.Add(l.Remaining)
+			case !q.ExpiringThrough.IsZero() && !l.Expires.IsZero() && !l.Expires.After(q.ExpiringThrough) && l.Remaining.Sign() > 0:
+				if n := len(sums.Expiring); n > 0 && sums.Expiring[n-1].On == l.Expires {
+					sums.Expiring[n-1].Points = sums.Expiring[n-1].Points.Add(l.Remaining)
+				} else {
+					sums.Expiring = append(sums.Expiring, loyalty.Expiring{On: l.Expires, Points: l.Remaining})
+				}
+			}
+		}
+		if got := loyalty.SummariseSums(a, sums, q); !sameBalance(got, want) {
+			rt.Fatalf("from sums %+v, Summarise %+v", got, want)
 		}
 	})
 }

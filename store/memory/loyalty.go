@@ -25,7 +25,9 @@ type loyaltyState struct {
 // loyaltyAccount is one account with its ledger.
 type loyaltyAccount struct {
 	acct         loyalty.Account
-	lots         []loyalty.Lot    // every lot, in redemption order
+	lots         []loyalty.Lot // every lot, in redemption order
+	live         int           // lots[:live] have no points left
+	earned       loyalty.EarnedIndex
 	entries      []loyalty.Entry  // entries[i].Seq == i+1
 	byOrder      map[string][]int // order -> indices into entries
 	reservations map[string]*loyalty.Reservation
@@ -123,13 +125,23 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 		res.Replayed = true
 		return res, nil
 	}
-	state := loyalty.State{Account: a.acct, Lots: a.lots}
+	// Apply is given the lots from the first with points left: the
+	// contract asks for every lot with points and every lot the order's
+	// entries or reservation touched, and the emptied prefix holds none of
+	// the former; an order with a history gets every lot. So a redemption
+	// does not walk past lots that were spent long ago.
+	from := a.live
+	state := loyalty.State{Account: a.acct}
 	if p.Order != "" {
 		state.Reservation = a.reservations[p.Order]
 		for _, i := range a.byOrder[p.Order] {
 			state.OrderEntries = append(state.OrderEntries, a.entries[i])
 		}
+		if state.Reservation != nil || len(state.OrderEntries) > 0 {
+			from = 0
+		}
 	}
+	state.Lots = a.lots[from:]
 	out, err := loyalty.Apply(state, p)
 	if err != nil {
 		return loyalty.Result{}, err
@@ -140,21 +152,37 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 	// Check the outcome against the state before changing anything, so
 	// that a bad outcome cannot leave half a write.
 	for _, c := range out.Lots {
-		if c.Index >= len(a.lots) || (c.Index >= 0 && a.lots[c.Index].ID != c.Lot.ID) {
+		if c.Index >= len(state.Lots) || (c.Index >= 0 && state.Lots[c.Index].ID != c.Lot.ID) {
 			return loyalty.Result{}, fmt.Errorf("%w: posting %q changes lot %d at position %d", ErrInvalid, p.Key, c.Lot.ID, c.Index)
 		}
 	}
 	a.acct = out.Account
 	for _, c := range out.Lots {
 		if c.Index >= 0 {
-			a.lots[c.Index] = c.Lot
+			i := from + c.Index
+			a.earned.Update(a.lots[i], c.Lot)
+			a.lots[i] = c.Lot
+			if i < a.live && c.Lot.Remaining.Sign() > 0 {
+				a.live = i
+			}
 		}
 	}
 	for _, c := range out.Lots {
 		if c.Index < 0 {
 			i, _ := slices.BinarySearchFunc(a.lots, c.Lot, loyalty.CompareLots)
 			a.lots = slices.Insert(a.lots, i, c.Lot)
+			a.earned.Update(loyalty.Lot{}, c.Lot)
+			switch {
+			case i > a.live:
+			case c.Lot.Remaining.Sign() > 0:
+				a.live = i
+			default:
+				a.live++ // an empty lot joins the emptied prefix
+			}
 		}
+	}
+	for a.live < len(a.lots) && a.lots[a.live].Remaining.Sign() <= 0 {
+		a.live++
 	}
 	for _, e := range out.Entries {
 		a.entries = append(a.entries, e.Clone())
@@ -184,7 +212,10 @@ func (s *Store) Balance(ctx context.Context, id string, q loyalty.BalanceQuery) 
 	if err != nil {
 		return loyalty.Balance{}, err
 	}
-	return loyalty.Summarise(a.acct, a.lots, q), nil
+	// The emptied prefix adds nothing to a balance; the index of points
+	// by day earned spares a balance as of a past day a walk over every
+	// lot.
+	return loyalty.SummariseIndexed(a.acct, a.lots[a.live:], &a.earned, q), nil
 }
 
 // Qualifying sums the account's tier metric over [from, to]
