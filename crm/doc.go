@@ -60,6 +60,26 @@
 // first, with cursors. OverdueContacts lists the clients whose tier's
 // contact cadence (for example VIP every 7 days) has lapsed.
 //
+// # Complaints
+//
+// ReceiveComplaint records a client's claim — contact, references (order,
+// invoice, shipping document such as УПД or ТОРГ-12, SKU, batch,
+// quantity), channel, receipt, description, severity, the remedy asked
+// for and its value — and fixes its SLA deadlines (acknowledge, resolve)
+// in business time on the ComplaintSLA's working calendar (package
+// worktime). MoveComplaint drives the ISO 10002 steps: received →
+// acknowledged → investigating → resolved (granted, partly, or refused
+// with a reason) → closed, with rejected and duplicate besides; a move
+// that is not allowed is a *ComplaintError. CategorizeComplaint keeps the
+// root-cause categoriser's suggestion (package rootcause) with its
+// evidence; ConfirmRootCause records the cause a person found, beside it.
+// The five whys, the responsible party, immediate, corrective and
+// preventive actions with owners and due dates, and compensations (credit
+// notes, replacement orders) complete the record. ComplaintSLAStatus
+// judges each deadline due, met or breached as of an instant. Every
+// change is an event on the client's timeline; access follows the
+// client's; a merge moves complaints to the survivor.
+//
 // # Access and delegation
 //
 // A manager sees and changes their own clients; a head of sales those of

@@ -106,5 +106,8 @@ func (e Event) Describe(tag string) string {
 		}
 		return line
 	}
+	if d, ok := describeComplaint(e, tag); ok {
+		return d
+	}
 	return string(e.Kind)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmkit/crmkit/clock"
 	"github.com/crmkit/crmkit/crm/normalize"
+	"github.com/crmkit/crmkit/crm/rootcause"
 	"github.com/crmkit/crmkit/internal/lang"
 	"github.com/crmkit/crmkit/store"
 )
@@ -49,6 +50,12 @@ type Options struct {
 	// MaxRetries bounds the attempts of a write that meets a version
 	// conflict and is safe to repeat. Default: 64.
 	MaxRetries int
+	// ComplaintSLA sets the complaint deadlines and the working calendar
+	// they are counted on. Default: DefaultComplaintSLA().
+	ComplaintSLA *ComplaintSLA
+	// Categorizer suggests complaints' root causes; its taxonomy is the
+	// catalogue of root-cause codes. Default: rootcause.Default().
+	Categorizer *rootcause.Categorizer
 }
 
 // Service runs the client base: every method takes the acting user,
@@ -61,6 +68,7 @@ type Service struct {
 	opts  Options
 	now   func() time.Time
 	newID func() uuid.UUID
+	sla   *slaPolicy
 }
 
 // NewService returns a Service over st. Options are validated: a bad
@@ -124,11 +132,22 @@ func NewService(st Store, opts Options) (*Service, error) {
 	if opts.MaxRetries <= 0 {
 		opts.MaxRetries = 64
 	}
+	if opts.ComplaintSLA == nil {
+		p := DefaultComplaintSLA()
+		opts.ComplaintSLA = &p
+	}
+	sla, err := opts.ComplaintSLA.compile()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Categorizer == nil {
+		opts.Categorizer = rootcause.Default()
+	}
 	clockNow := opts.Clock.Now
 	// Instants are kept to the microsecond, in UTC: what PostgreSQL keeps,
 	// so that a stored time reads back equal and orders the same.
 	now := func() time.Time { return clockNow().Truncate(time.Microsecond).UTC() }
-	return &Service{store: st, opts: opts, now: now, newID: opts.Clock.NewID}, nil
+	return &Service{store: st, opts: opts, now: now, newID: opts.Clock.NewID, sla: sla}, nil
 }
 
 func validateLostReasons(rs []LostReason) error {

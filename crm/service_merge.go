@@ -15,7 +15,9 @@ import (
 // MergeClients merges a duplicate into a survivor. The survivor keeps its
 // card and stage and gains the duplicate's contacts (none of them
 // primary), tax ids, addresses, tags and attributes it lacked; both
-// histories — interactions and timeline events — end up on the survivor;
+// histories — interactions, complaints and timeline events — end up on
+// the survivor (a moved complaint keeps its status, deadlines and
+// history, and gets its next version);
 // and the merged client becomes a tombstone whose id resolves to the
 // survivor from then on. The actor must be able to change both clients'
 // owners' clients: a manager who owns both, a head of sales over both

@@ -17,6 +17,7 @@ import (
 type Store interface {
 	ClientStore
 	InteractionStore
+	ComplaintStore
 	TimelineStore
 	DelegationStore
 }
@@ -41,7 +42,10 @@ type ClientStore interface {
 	UpdateClient(ctx context.Context, c Client, events []Event) error
 	// MergeClients writes the survivor and the merged tombstone (each with
 	// the version it was read at) and moves the merged client's
-	// interactions and timeline events to the survivor, all at once.
+	// interactions, complaints and timeline events to the survivor, all at
+	// once. Each complaint moved gets the survivor's ClientID and its next
+	// version, so that a writer holding the old copy meets a conflict and
+	// reads it again.
 	MergeClients(ctx context.Context, survivor, merged Client, events []Event) error
 	// ListClients streams the clients that match f, ordered by id.
 	ListClients(ctx context.Context, f ClientFilter, p store.Page) iter.Seq2[Client, error]
@@ -66,6 +70,29 @@ type InteractionStore interface {
 	// ListInteractions streams a client's interactions ordered by At,
 	// then id.
 	ListInteractions(ctx context.Context, client uuid.UUID, p store.Page) iter.Seq2[Interaction, error]
+}
+
+// ComplaintStore keeps complaints. A complaint belongs to a client; its
+// events go on that client's timeline in the same write.
+type ComplaintStore interface {
+	// CreateComplaint stores a new complaint (c.Version is store.NoVersion;
+	// the stored copy has version 1) with its events. The client must
+	// exist (else store.ErrNotFound) and must not have been merged into
+	// another (else store.ErrConflict: the caller reads the client again
+	// and files the complaint with the survivor); a taken id is
+	// store.ErrDuplicate.
+	CreateComplaint(ctx context.Context, c Complaint, events []Event) error
+	// GetComplaint returns a copy of the complaint.
+	GetComplaint(ctx context.Context, id uuid.UUID) (Complaint, error)
+	// UpdateComplaint replaces the complaint if c.Version is still the
+	// stored version (else store.ErrConflict), storing c.Version.Next(), and
+	// appends the events. The complaint stays with its client: a c whose
+	// ClientID differs from the stored one is refused (a merge moves
+	// complaints, bumping their versions).
+	UpdateComplaint(ctx context.Context, c Complaint, events []Event) error
+	// ListComplaints streams the complaints that match f ordered by
+	// ReceivedAt, then id.
+	ListComplaints(ctx context.Context, f ComplaintFilter, p store.Page) iter.Seq2[Complaint, error]
 }
 
 // TimelineStore reads client timelines. Events are written by the other

@@ -2,8 +2,9 @@
 // manager captures two leads (the second is caught as a duplicate),
 // qualifies one, logs calls and a meeting, moves it through negotiation to
 // customer, hands the work to a deputy for a vacation week, and prints the
-// client card and its timeline. It ends with the money package splitting
-// the first invoice.
+// client card and its timeline. A claim about broken goods follows, from
+// receipt on a Saturday to resolution within the business-time SLA. It
+// ends with the money package splitting the first invoice.
 //
 //	go run ./examples/quickstart
 package main
@@ -21,6 +22,7 @@ import (
 
 	"github.com/crmkit/crmkit/clock"
 	"github.com/crmkit/crmkit/crm"
+	"github.com/crmkit/crmkit/crm/rootcause"
 	"github.com/crmkit/crmkit/crm/taxid"
 	"github.com/crmkit/crmkit/money"
 	"github.com/crmkit/crmkit/store"
@@ -179,7 +181,11 @@ func run(ctx context.Context) error {
 		fmt.Printf("  %s (%s): last contact %s, %d days overdue\n", o.Name, o.Tier, o.LastContact.Format("2006-01-02"), o.DaysOverdue)
 	}
 
-	section("7. The first invoice, split exactly")
+	if err := complaintEpisode(ctx, svc, clk, annaA, romashka, anna, oleg); err != nil {
+		return err
+	}
+
+	section("8. The first invoice, split exactly")
 	total := money.MustParse("42253.45", money.RUB)
 	discount := total.Mul(decimal.New(5, -2)).Round(money.HalfUp)
 	due, _ := total.Sub(discount)
@@ -190,6 +196,79 @@ func run(ctx context.Context) error {
 	fmt.Printf("  total %s, 5%% key-client discount %s, due %s\n", total.Format("ru"), discount.Format("ru"), due.Format("ru"))
 	for i, p := range parts {
 		fmt.Printf("  instalment %d: %s\n", i+1, p.Format("ru"))
+	}
+	return nil
+}
+
+// complaintEpisode receives a claim on a Saturday, lets the categoriser
+// suggest its cause, confirms it, acknowledges and resolves it, and shows
+// the SLA and the complaint's part of the timeline.
+func complaintEpisode(ctx context.Context, svc *crm.Service, clk *clock.Stepping, annaA crm.Actor, client crm.Client, anna, oleg uuid.UUID) error {
+	section("7. A complaint, from receipt to resolution")
+	msk := time.FixedZone("MSK", 3*60*60) // the default complaint SLA is stated in Moscow time
+	saturday := time.Date(2026, 3, 28, 10, 0, 0, 0, msk)
+	clk.Set(saturday.Add(2 * time.Hour))
+	c, err := svc.ReceiveComplaint(ctx, annaA, crm.NewComplaint{
+		ClientID:    client.ID,
+		Contact:     client.Contacts[0].ID,
+		Channel:     crm.ChannelEmail,
+		ReceivedAt:  saturday,
+		Subject:     "Бой стекла при доставке",
+		Description: "Две коробки пришли смятыми, 12 банок разбиты при перевозке. Повреждение отмечено в накладной водителем.",
+		Severity:    crm.SeverityHigh,
+		Refs: crm.ComplaintRefs{Order: "ЗК-2026-0415", DocumentKind: crm.DocumentUPD, Document: "УПД-5531",
+			SKU: "JAM-350", Batch: "B-0311", Quantity: decimal.NewFromInt(12), Unit: "шт"},
+		Requested: crm.Remedy{Kind: crm.RemedyReplacement, Value: money.MustParse("4560.00", money.RUB)},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("received Saturday %s; acknowledge by %s, resolve by %s (business time, %s)\n",
+		saturday.Format("15:04"), c.AcknowledgeDue.In(msk).Format("Mon 02 Jan 15:04"), c.ResolveDue.In(msk).Format("Mon 02 Jan 15:04"), c.SLAZone)
+
+	monday := time.Date(2026, 3, 30, 9, 20, 0, 0, msk)
+	clk.Set(monday)
+	if c, err = svc.CategorizeComplaint(ctx, annaA, c.ID, rootcause.Facts{DamageNotedOnDelivery: true}); err != nil {
+		return err
+	}
+	fmt.Printf("categoriser suggests %s (confidence %.0f%%, needs review: %v)\n", c.Suggestion.Code, 100*c.Suggestion.Confidence, c.Suggestion.NeedsReview)
+	if c, err = svc.ConfirmRootCause(ctx, annaA, c.ID, crm.RootCauseInput{Code: "TRANSIT_DAMAGE", Text: "паллеты не закреплены в кузове"}); err != nil {
+		return err
+	}
+	fmt.Printf("Anna confirms %s (agrees: %v), responsible: %s\n", c.RootCause.Code, c.RootCause.AgreesWithSuggestion, c.Responsible.Name("en"))
+	granted := &crm.ResolutionInput{Outcome: crm.ResolutionGranted}
+	_, err = svc.MoveComplaint(ctx, annaA, c.ID, crm.ComplaintMove{To: crm.ComplaintResolved, Resolution: granted})
+	fmt.Println("a wrong move is refused:", err)
+	for _, to := range []crm.ComplaintStatus{crm.ComplaintAcknowledged, crm.ComplaintInvestigating} {
+		if c, err = svc.MoveComplaint(ctx, annaA, c.ID, crm.ComplaintMove{To: to}); err != nil {
+			return err
+		}
+	}
+	if c, err = svc.AddComplaintAction(ctx, annaA, c.ID, crm.NewComplaintAction{Kind: crm.ActionPreventive,
+		Description: "require straps in every carrier order", Owner: oleg, Due: crm.Date{Year: 2026, Month: time.April, Day: 30}}); err != nil {
+		return err
+	}
+	clk.Set(monday.Add(5 * time.Hour))
+	if c, err = svc.RecordCompensation(ctx, annaA, c.ID, crm.NewCompensation{Kind: crm.CompensationReplacementOrder, Reference: "ЗК-2026-0431"}); err != nil {
+		return err
+	}
+	if c, err = svc.MoveComplaint(ctx, annaA, c.ID, crm.ComplaintMove{To: crm.ComplaintResolved, Resolution: granted}); err != nil {
+		return err
+	}
+	sla, err := svc.ComplaintSLA(ctx, annaA, c.ID, monday.Add(6*time.Hour))
+	if err != nil {
+		return err
+	}
+	fmt.Println("SLA:", sla.Acknowledge.Message("en"))
+	fmt.Println("SLA:", sla.Resolve.Message("ru"))
+	fmt.Println("the complaint on the timeline:")
+	for e, err := range svc.Timeline(ctx, annaA, client.ID, store.Page{}) {
+		if err != nil {
+			return err
+		}
+		if e.Subject == c.ID {
+			fmt.Printf("  %s  %-5s %s\n", e.At.In(msk).Format("2006-01-02 15:04"), who(e.Actor, anna, oleg), e.Describe("en"))
+		}
 	}
 	return nil
 }

@@ -156,9 +156,10 @@ func (s *Store) UpdateClient(ctx context.Context, c crm.Client, events []crm.Eve
 // must carry the version it was read at (else store.ErrConflict), and
 // stores both with the next version. merged.MergedInto must be the
 // survivor's id, and neither client may already be merged (else an error
-// wrapping ErrInvalid). In the same write, every interaction and timeline
-// event of the merged client moves to the survivor (its ClientID becomes
-// the survivor's), the merged client leaves the duplicate-detection index
+// wrapping ErrInvalid). In the same write, every interaction, complaint
+// and timeline event of the merged client moves to the survivor (its
+// ClientID becomes the survivor's; a complaint also gets its next
+// version), the merged client leaves the duplicate-detection index
 // and the INN uniqueness check, the survivor's keys are recomputed, and
 // the survivor's LastContactAt becomes the later of the two clients'.
 // The events are then appended as given: an event about the merged client
@@ -222,6 +223,7 @@ func (s *Store) MergeClients(ctx context.Context, survivor, merged crm.Client, e
 	s.replaceClient(mold, mrec)
 	s.replaceClient(sold, srec)
 	s.moveInteractions(merged.ID, survivor.ID)
+	s.moveComplaints(merged.ID, survivor.ID)
 	s.moveTimeline(merged.ID, survivor.ID)
 	s.addEvents(evs)
 	return nil

@@ -55,6 +55,11 @@ type Store struct {
 	byPrincipal   map[uuid.UUID][]uuid.UUID // principal -> delegation ids, sorted
 	byDeputy      map[uuid.UUID][]uuid.UUID // deputy -> delegation ids, sorted
 
+	// Complaints (complaints.go); the maps are made on the first write.
+	complaints       map[uuid.UUID]*crm.Complaint
+	complaintOrder   []*crm.Complaint               // every complaint, sorted by (ReceivedAt, ID)
+	clientComplaints map[uuid.UUID][]*crm.Complaint // by client, sorted by (ReceivedAt, ID)
+
 	// Loyalty accounts and ledgers (loyalty.go); created on first write.
 	loyalty loyaltyState
 }

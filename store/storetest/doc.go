@@ -31,8 +31,8 @@
 //		})
 //	}
 //
-// Run runs everything. RunClients, RunInteractions, RunTimeline and
-// RunDelegations run one family each, for a store that is being written
+// Run runs everything. RunClients, RunInteractions, RunComplaints,
+// RunTimeline and RunDelegations run one family each, for a store that is being written
 // one interface at a time or to re-run a failing family alone
 // (go test -run 'TestConformance/timeline'). Every check is a subtest
 // named after the rule it enforces, and a failure message starts with
@@ -95,8 +95,26 @@
 //     interactions, and does not change the client's version;
 //     UpdateClient ignores the LastContactAt it carries;
 //   - MergeClients stores both clients at their next version and moves
-//     the merged client's interactions and timeline events to the
-//     survivor; a stale or conflicting merge moves nothing.
+//     the merged client's interactions, complaints and timeline events to
+//     the survivor; a stale or conflicting merge moves nothing.
+//
+// Complaints (RunComplaints):
+//   - a complaint reads back as written, every field (references,
+//     money, status log, resolution, suggestion with its evidence, root
+//     cause, actions, compensations), at version 1, with its events on
+//     its client's timeline; versions go 1, 2, 3; a stale write is
+//     store.ErrConflict; an unknown client is store.ErrNotFound, a merged
+//     one store.ErrConflict, a taken id store.ErrDuplicate, a write moving
+//     a complaint to another client is refused — and each refusal writes
+//     nothing;
+//   - ListComplaints is ordered by (ReceivedAt, id) both ways, resumes
+//     exactly after any cursor, and selects exactly what
+//     crm.ComplaintFilter.Match selects (client, statuses, overdue at an
+//     instant, handler);
+//   - MergeClients moves the merged client's complaints to the survivor
+//     with their next version, so a copy read before the merge is stale;
+//   - concurrent read-modify-write, and concurrent crm.Service changes,
+//     lose no update.
 //
 // Delegations:
 //   - a delegation whose window overlaps another of the same principal

@@ -15,12 +15,13 @@ type Harness struct {
 }
 
 // Run runs every check of the suite against stores made by h, one family
-// per subtest: clients, interactions, timeline, delegations, and the
-// service over the store.
+// per subtest: clients, interactions, complaints, timeline, delegations,
+// and the service over the store.
 func Run(t *testing.T, h Harness) {
 	t.Helper()
 	t.Run("clients", func(t *testing.T) { RunClients(t, h) })
 	t.Run("interactions", func(t *testing.T) { RunInteractions(t, h) })
+	t.Run("complaints", func(t *testing.T) { RunComplaints(t, h) })
 	t.Run("timeline", func(t *testing.T) { RunTimeline(t, h) })
 	t.Run("delegations", func(t *testing.T) { RunDelegations(t, h) })
 	t.Run("service", func(t *testing.T) { RunService(t, h) })

@@ -1,0 +1,39 @@
+package storetest_test
+
+import (
+	"context"
+	"iter"
+	"time"
+
+	"github.com/crmkit/crmkit/crm"
+	"github.com/crmkit/crmkit/store"
+	"github.com/crmkit/crmkit/store/storetest"
+)
+
+// Mutants of the complaint rules, added to the suite's mutant list.
+func init() {
+	mutants = append(mutants,
+		mutant{"ignores complaint versions", storetest.RunComplaints, func(s crm.Store) crm.Store { return complaintIgnoresVersions{s} },
+			"contract: a stale version is ErrConflict — UpdateComplaint"},
+		mutant{"ignores the overdue filter", storetest.RunComplaints, func(s crm.Store) crm.Store { return ignoresOverdue{s} },
+			"contract: ListComplaints selects exactly what ComplaintFilter.Match selects"},
+	)
+}
+
+// complaintIgnoresVersions writes whatever version the caller read.
+type complaintIgnoresVersions struct{ crm.Store }
+
+func (s complaintIgnoresVersions) UpdateComplaint(ctx context.Context, c crm.Complaint, events []crm.Event) error {
+	if cur, err := s.GetComplaint(ctx, c.ID); err == nil {
+		c.Version = cur.Version
+	}
+	return s.Store.UpdateComplaint(ctx, c, events)
+}
+
+// ignoresOverdue drops ComplaintFilter.OverdueAt.
+type ignoresOverdue struct{ crm.Store }
+
+func (s ignoresOverdue) ListComplaints(ctx context.Context, f crm.ComplaintFilter, p store.Page) iter.Seq2[crm.Complaint, error] {
+	f.OverdueAt = time.Time{}
+	return s.Store.ListComplaints(ctx, f, p)
+}
