@@ -316,9 +316,10 @@ func (s *Store) whyNotUpdated(ctx context.Context, c crm.Client) error {
 // must carry the version it was read at (else store.ErrConflict), and
 // stores both with the next version. merged.MergedInto must be the
 // survivor's id, and neither client may already be merged (else an error
-// wrapping ErrInvalid). In the same transaction, every interaction and
-// timeline event of the merged client moves to the survivor (its
-// client_id becomes the survivor's), the merged client's
+// wrapping ErrInvalid). In the same transaction, every interaction,
+// complaint and timeline event of the merged client moves to the
+// survivor (its client_id becomes the survivor's; a complaint also gets
+// its next version), the merged client's
 // duplicate-detection keys are dropped (a tombstone holds none, and no
 // INN), the survivor's keys are recomputed, and the survivor's
 // LastContactAt becomes the later of the two clients'. The events are
@@ -370,6 +371,7 @@ func (s *Store) MergeClients(ctx context.Context, survivor, merged crm.Client, e
 			append(append([]any{sp.id, int64(survivor.Version)}, sp.args()...), mp.id)...).Exec(expectOne("client", survivor.ID))
 		b.Queue(replaceKeysSQL, sp.id, sp.keyKinds, sp.keyValues)
 		b.Queue("UPDATE crmkit_interactions SET client_id = $1 WHERE client_id = $2", sp.id, mp.id)
+		b.Queue(moveComplaintsSQL, sp.id, mp.id)
 		b.Queue("UPDATE crmkit_events SET client_id = $1 WHERE client_id = $2", sp.id, mp.id)
 		if evs != nil {
 			b.Queue(insertEventsSQL, evs)

@@ -1,6 +1,8 @@
 // Package postgres keeps crmkit's records in PostgreSQL: it implements
-// every Store interface of the domain packages (today crm.Store) over a
-// pgx connection pool.
+// every Store interface of the domain packages (crm.Store and
+// loyalty.Store) over a pgx connection pool. One *Store serves both, so a
+// host binds a single store to its transaction (WithTx) to write an order
+// and the points it earns together.
 //
 // It is a module of its own (github.com/crmkit/crmkit/store/postgres), so
 // that hosts that keep their data elsewhere never pull a database driver.
@@ -71,6 +73,32 @@
 //     kinds and the context's errors, failures are an *Error (matching
 //     ErrBackend) carrying the SQLSTATE and the server's message; requests
 //     that would corrupt the store wrap ErrInvalid.
+//
+// # Loyalty
+//
+// Migration 0002 keeps loyalty accounts (their running totals in numeric
+// columns), the append-only ledger of entries (draws as parallel bigint[]
+// and numeric[] arrays, money as numeric plus currency code), lots,
+// reservations, and the idempotency keys of postings. Account ids, order
+// ids and keys are the host's text (account ids sort bytewise, COLLATE
+// "C"). Post runs in one transaction: it locks the account's row with
+// SELECT ... FOR NO KEY UPDATE, reads the key, the order's entries and
+// reservation and every lot with points left (one pipeline, with BEGIN),
+// calls loyalty.Apply, and writes the account, the lots, the entries, the
+// reservation and the key (a second pipeline) before COMMIT. The row lock
+// queues the postings of one account — concurrent redemptions never
+// overdraw it — and leaves other accounts alone; SERIALIZABLE was not
+// chosen because every posting of an account conflicts on that row, so it
+// would only turn waiting into failed transactions and retries. A key
+// remembers the request's fingerprint, the account as the posting left it
+// (jsonb) and the range of its entries: a repeated key returns that first
+// result and writes nothing, another fingerprint is a
+// *loyalty.KeyReuseError. A failed or cancelled posting writes nothing and
+// leaves its key free. Balance and Qualifying sum in the server (partial
+// indexes on the lots with points left, by expiry and by day earned) and
+// build the result with loyalty.SummariseSums. A posting reads every lot
+// with points left, as loyalty.State requires: on an account with 10,000
+// such lots that costs tens of milliseconds.
 //
 // # Listings
 //
