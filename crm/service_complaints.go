@@ -234,7 +234,7 @@ func checkRefs(r ComplaintRefs) (ComplaintRefs, error) {
 		return ComplaintRefs{}, invalid("refs.document_kind", ReasonUnknownValue, string(r.DocumentKind))
 	}
 	if !r.DocumentDate.IsZero() {
-		if err := r.DocumentDate.check(); err != nil {
+		if err := checkDate(r.DocumentDate); err != nil {
 			return ComplaintRefs{}, &ValidationError{Field: "refs.document_date", Reason: ReasonBadDate, Value: r.DocumentDate.String(), Err: err}
 		}
 	}
@@ -795,7 +795,7 @@ func (s *Service) AddComplaintAction(ctx context.Context, actor Actor, id uuid.U
 		return Complaint{}, invalid("description", ReasonRequired, "")
 	}
 	if !in.Due.IsZero() {
-		if err := in.Due.check(); err != nil {
+		if err := checkDate(in.Due); err != nil {
 			return Complaint{}, &ValidationError{Field: "due", Reason: ReasonBadDate, Value: in.Due.String(), Err: err}
 		}
 	}

@@ -169,7 +169,7 @@ func (s *Service) buildInteraction(c Client, actor Actor, g grant, in NewInterac
 		if err != nil {
 			return Interaction{}, err
 		}
-		if err := in.NextStep.Due.check(); err != nil {
+		if err := checkDate(in.NextStep.Due); err != nil {
 			return Interaction{}, &ValidationError{Field: "next_step.due", Reason: ReasonBadDate, Value: in.NextStep.Due.String(), Err: err}
 		}
 		next = &NextStep{Action: action, Due: in.NextStep.Due}

@@ -288,7 +288,7 @@ func (s *Service) normalizeAttributes(in map[string]Attribute) (map[string]Attri
 		case AttrNumber:
 			clean.Number = a.Number
 		case AttrDate:
-			if err := a.Date.check(); err != nil {
+			if err := checkDate(a.Date); err != nil {
 				return nil, &ValidationError{Field: field, Reason: ReasonBadDate, Value: a.Date.String(), Err: err}
 			}
 			clean.Date = a.Date
@@ -365,7 +365,7 @@ func (s *Service) normalizeContact(field string, c Contact) (Contact, error) {
 		return Contact{}, invalid(field+".preferred_channel", ReasonUnknownValue, string(c.PreferredChannel))
 	}
 	if !c.Birthday.IsZero() {
-		if berr := c.Birthday.check(); berr != nil {
+		if berr := checkBirthday(c.Birthday); berr != nil {
 			return Contact{}, &ValidationError{Field: field + ".birthday", Reason: ReasonBadDate, Value: c.Birthday.String(), Err: berr}
 		}
 	}

@@ -12,7 +12,7 @@ func benchSchedule(b *testing.B, zone string) *Schedule {
 	}
 	c := Standard(loc, Hours(9, 0, 13, 0), Hours(14, 0, 18, 0))
 	for d := 1; d <= 8; d++ {
-		c.Holidays = append(c.Holidays, Date{2026, time.January, d})
+		c.Holidays = append(c.Holidays, Date{Year: 2026, Month: time.January, Day: d})
 	}
 	s, err := New(c)
 	if err != nil {

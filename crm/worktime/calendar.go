@@ -1,74 +1,57 @@
 package worktime
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crmkit/crmkit/civil"
 )
 
 // Date is a civil date — a holiday, an extra working day — not an
-// instant: no time zone can shift it.
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
+// instant: no time zone can shift it. It is civil.Date, the date type
+// every crmkit package shares.
+type Date = civil.Date
 
 // DateOf returns the civil date of t in loc (UTC when loc is nil).
-func DateOf(t time.Time, loc *time.Location) Date {
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := t.In(loc).Date()
-	return Date{y, m, d}
-}
+func DateOf(t time.Time, loc *time.Location) Date { return civil.DateOf(t, loc) }
 
-// ParseDate reads "YYYY-MM-DD".
+// ParseDate reads "YYYY-MM-DD"; anything else is an *Error for field
+// "date".
 func ParseDate(s string) (Date, error) {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s[:4]) || !digits(s[5:7]) || !digits(s[8:]) {
-		return Date{}, newError("date", ReasonBadFormat, s)
+	d, err := civil.ParseDate(s)
+	if err != nil {
+		return Date{}, dateError("date", s, err)
 	}
-	y, _ := strconv.Atoi(s[:4])
-	m, _ := strconv.Atoi(s[5:7])
-	d, _ := strconv.Atoi(s[8:])
-	out := Date{y, time.Month(m), d}
-	if err := out.check("date"); err != nil {
-		return Date{}, err
-	}
-	return out, nil
+	return d, nil
 }
 
-// String returns "YYYY-MM-DD".
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
-
-// Valid reports whether d is a real date of the years 1–9999.
-func (d Date) Valid() bool { return d.check("") == nil }
-
-func (d Date) check(field string) error {
+// checkDate returns an *Error for field unless d is a real date of the
+// years 1–9999.
+func checkDate(field string, d Date) error {
 	if d.Year < 1 || d.Year > 9999 {
 		return newError(field, ReasonOutOfRange, d.String())
 	}
-	if d.Month < time.January || d.Month > time.December || d.Day < 1 ||
-		d.Day > time.Date(d.Year, d.Month+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+	if !d.Valid() {
 		return newError(field, ReasonBadDate, d.String())
 	}
 	return nil
 }
 
-// dayNumber counts days from 1970-01-01 (negative before it).
-func (d Date) dayNumber() int64 {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Unix() / secondsPerDay
+// dateError turns civil's parse error into this package's, naming field.
+func dateError(field, input string, err error) error {
+	var pe *civil.ParseError
+	if errors.As(err, &pe) && pe.Reason == civil.ReasonNotADate {
+		return newError(field, ReasonBadDate, input)
+	}
+	return newError(field, ReasonBadFormat, input)
 }
 
-const secondsPerDay = 24 * 60 * 60
-
-// dateOfDay is the inverse of Date.dayNumber.
-func dateOfDay(n int64) Date {
-	y, m, d := time.Unix(n*secondsPerDay, 0).UTC().Date()
-	return Date{y, m, d}
-}
+// dateOfDay is the inverse of Date.DayNumber.
+func dateOfDay(n int64) Date { return civil.DateFromDayNumber(n) }
 
 // weekdayOfDay returns the weekday of day number n (1970-01-01 was a Thursday).
 func weekdayOfDay(n int64) time.Weekday {

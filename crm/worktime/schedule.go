@@ -57,10 +57,10 @@ func New(c Calendar) (*Schedule, error) {
 	field := map[int64]string{}
 	for i, d := range c.Holidays {
 		f := "holidays[" + strconv.Itoa(i) + "]"
-		if err := d.check(f); err != nil {
+		if err := checkDate(f, d); err != nil {
 			return nil, err
 		}
-		n := d.dayNumber()
+		n := d.DayNumber()
 		if _, dup := field[n]; dup {
 			return nil, newError(f, ReasonDuplicate, d.String())
 		}
@@ -69,10 +69,10 @@ func New(c Calendar) (*Schedule, error) {
 	}
 	for i, w := range c.WorkingDays {
 		f := "working_days[" + strconv.Itoa(i) + "]"
-		if err := w.Date.check(f + ".date"); err != nil {
+		if err := checkDate(f+".date", w.Date); err != nil {
 			return nil, err
 		}
-		n := w.Date.dayNumber()
+		n := w.Date.DayNumber()
 		if prev, dup := field[n]; dup {
 			reason := ReasonDuplicate
 			if prev[0] == 'h' {
@@ -88,8 +88,8 @@ func New(c Calendar) (*Schedule, error) {
 		s.special = append(s.special, specialDay{day: n, periods: ps})
 	}
 	slices.SortFunc(s.special, func(a, b specialDay) int { return cmp64(a.day, b.day) })
-	s.minDay = Date{1, time.January, 1}.dayNumber()
-	s.maxDay = Date{9999, time.December, 31}.dayNumber()
+	s.minDay = Date{Year: 1, Month: time.January, Day: 1}.DayNumber()
+	s.maxDay = Date{Year: 9999, Month: time.December, Day: 31}.DayNumber()
 	s.horizon = time.Date(10000, time.January, 1, 0, 0, 0, 0, s.loc)
 	return s, nil
 }
@@ -121,7 +121,7 @@ func (s *Schedule) Periods(d Date) []Period {
 	if !d.Valid() {
 		return nil
 	}
-	return slices.Clone(s.periodsOf(d.dayNumber()))
+	return slices.Clone(s.periodsOf(d.DayNumber()))
 }
 
 func (s *Schedule) periodsOf(day int64) []Period {
@@ -160,7 +160,7 @@ func (s *Schedule) intervals(day int64, buf []interval) []interval {
 }
 
 // dayOf returns the day number of t's date in the calendar's zone.
-func (s *Schedule) dayOf(t time.Time) int64 { return DateOf(t, s.loc).dayNumber() }
+func (s *Schedule) dayOf(t time.Time) int64 { return DateOf(t, s.loc).DayNumber() }
 
 // skippable returns how many whole weeks from the start of day may be
 // counted at the nominal weekly time: weeks with no special date and no

@@ -37,10 +37,10 @@ func TestAddTable(t *testing.T) {
 	ru := lunch
 	for d := 1; d <= 8; d++ {
 		if d != 3 {
-			ru.Holidays = append(ru.Holidays, Date{2026, time.January, d})
+			ru.Holidays = append(ru.Holidays, Date{Year: 2026, Month: time.January, Day: d})
 		}
 	}
-	ru.WorkingDays = []WorkingDay{{Date{2026, time.January, 3}, []Period{Hours(9, 0, 16, 0)}}}
+	ru.WorkingDays = []WorkingDay{{Date{Year: 2026, Month: time.January, Day: 3}, []Period{Hours(9, 0, 16, 0)}}}
 	ruS := mustNew(t, ru)
 
 	cases := []struct {
@@ -141,13 +141,13 @@ func TestCivilDatesDoNotShift(t *testing.T) {
 	for _, name := range []string{"Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Moscow", "UTC"} {
 		loc := mustLoad(t, name)
 		c := nineToFive(loc)
-		c.Holidays = []Date{{2026, time.March, 9}}
+		c.Holidays = []Date{{Year: 2026, Month: time.March, Day: 9}}
 		s := mustNew(t, c)
 		mon := time.Date(2026, 3, 9, 12, 0, 0, 0, loc)
 		assert.False(t, s.Working(mon), name)
 		assert.False(t, s.Working(mon.UTC()), name)
 		assert.True(t, s.Working(mon.AddDate(0, 0, 1)), name)
-		assert.Equal(t, Date{2026, time.March, 9}, DateOf(mon.UTC(), loc), name)
+		assert.Equal(t, Date{Year: 2026, Month: time.March, Day: 9}, DateOf(mon.UTC(), loc), name)
 	}
 }
 
@@ -171,17 +171,17 @@ func TestValidate(t *testing.T) {
 		{"no working time", func(c *Calendar) { c.Week = [7][]Period{} }, "week", ReasonNoWorkingTime},
 		{"no working time but extra days", func(c *Calendar) {
 			c.Week = [7][]Period{}
-			c.WorkingDays = []WorkingDay{{Date{2026, 1, 3}, []Period{Hours(9, 0, 10, 0)}}}
+			c.WorkingDays = []WorkingDay{{Date{Year: 2026, Month: 1, Day: 3}, []Period{Hours(9, 0, 10, 0)}}}
 		}, "week", ReasonNoWorkingTime},
-		{"bad holiday", func(c *Calendar) { c.Holidays = []Date{{2026, time.February, 29}} }, "holidays[0]", ReasonBadDate},
-		{"holiday out of range", func(c *Calendar) { c.Holidays = []Date{{0, time.January, 1}} }, "holidays[0]", ReasonOutOfRange},
-		{"duplicate holiday", func(c *Calendar) { c.Holidays = []Date{{2026, 1, 1}, {2026, 1, 1}} }, "holidays[1]", ReasonDuplicate},
+		{"bad holiday", func(c *Calendar) { c.Holidays = []Date{{Year: 2026, Month: time.February, Day: 29}} }, "holidays[0]", ReasonBadDate},
+		{"holiday out of range", func(c *Calendar) { c.Holidays = []Date{{Year: 0, Month: time.January, Day: 1}} }, "holidays[0]", ReasonOutOfRange},
+		{"duplicate holiday", func(c *Calendar) { c.Holidays = []Date{{Year: 2026, Month: 1, Day: 1}, {Year: 2026, Month: 1, Day: 1}} }, "holidays[1]", ReasonDuplicate},
 		{"holiday and working day", func(c *Calendar) {
-			c.Holidays = []Date{{2026, 1, 3}}
-			c.WorkingDays = []WorkingDay{{Date{2026, 1, 3}, []Period{Hours(9, 0, 10, 0)}}}
+			c.Holidays = []Date{{Year: 2026, Month: 1, Day: 3}}
+			c.WorkingDays = []WorkingDay{{Date{Year: 2026, Month: 1, Day: 3}, []Period{Hours(9, 0, 10, 0)}}}
 		}, "working_days[0].date", ReasonConflict},
 		{"bad working-day period", func(c *Calendar) {
-			c.WorkingDays = []WorkingDay{{Date{2026, 1, 3}, []Period{Hours(10, 0, 9, 0)}}}
+			c.WorkingDays = []WorkingDay{{Date{Year: 2026, Month: 1, Day: 3}, []Period{Hours(10, 0, 9, 0)}}}
 		}, "working_days[0].periods[0]", ReasonEndBeforeStart},
 		{"too many periods", func(c *Calendar) {
 			c.Week[time.Monday] = make([]Period, MaxPeriodsPerDay+1)
@@ -223,7 +223,7 @@ func TestParse(t *testing.T) {
 	}
 	d, err := ParseDate("2026-01-07")
 	require.NoError(t, err)
-	assert.Equal(t, Date{2026, time.January, 7}, d)
+	assert.Equal(t, Date{Year: 2026, Month: time.January, Day: 7}, d)
 	assert.Equal(t, "2026-01-07", d.String())
 	for _, bad := range []string{"2026-02-30", "2026-1-07", "20260107", "0000-01-01", "2026-13-01", "２０２６-01-01"} {
 		_, err := ParseDate(bad)
@@ -241,8 +241,8 @@ func TestNextWorkingAndHorizon(t *testing.T) {
 	assert.True(t, s.Working(mon))
 	assert.False(t, s.Working(sat))
 	assert.Equal(t, 40*time.Hour, s.Weekly())
-	assert.Equal(t, []Period{Hours(9, 0, 17, 0)}, s.Periods(Date{2026, 3, 9}))
-	assert.Empty(t, s.Periods(Date{2026, 3, 7}))
+	assert.Equal(t, []Period{Hours(9, 0, 17, 0)}, s.Periods(Date{Year: 2026, Month: 3, Day: 9}))
+	assert.Empty(t, s.Periods(Date{Year: 2026, Month: 3, Day: 7}))
 
 	// The longest duration there is ends in bounded time, before the horizon.
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, msk)
