@@ -50,7 +50,7 @@ func Apply(s State, p Posting) (Outcome, error) {
 	if p.IfVersion != 0 && p.IfVersion != s.Account.Version {
 		return Outcome{}, store.Conflict("loyalty account", p.Account)
 	}
-	w := &work{s: s, p: p, acct: s.Account}
+	w := newWork(s, p)
 	var err error
 	switch p.Kind {
 	case PostEarn:
@@ -78,18 +78,63 @@ func Apply(s State, p Posting) (Outcome, error) {
 	return w.outcome(), nil
 }
 
-// work is one Apply in progress. Lots are addressed by ref: an index into
-// s.Lots, or -1-k for the k-th lot the posting creates.
+// work is one Apply in progress. Lots are addressed by ref: an index
+// into s.Lots; len(s.Lots)+k for the k-th of extra, the order's lots that
+// s.Lots does not hold; or -1-k for the k-th lot the posting creates.
 type work struct {
 	s       State
 	p       Posting
 	acct    Account
-	changed map[int]Lot // s.Lots index -> the lot as changed
-	touched []int       // changed indices in the order first changed
+	extra   []Lot       // order lots missing from s.Lots, in redemption order
+	changed map[int]Lot // ref -> the lot as changed (refs >= 0)
+	touched []int       // changed refs in the order first changed
 	fresh   []Lot
-	byID    map[int64]int
+	byID    map[int64]int // lot id -> ref, for the order's lots and lots looked up
 	entries []Entry
 	res     *Reservation
+
+	// need is how many points the run of usable lots in s.Lots was meant
+	// to cover (Needs.DrawFor); covers caches whether it does.
+	need   decimal.Decimal
+	covers int // 0 not yet known, 1 it does (s.Lots may end there), -1 it does not (s.Lots holds every usable lot)
+}
+
+func newWork(s State, p Posting) *work {
+	w := &work{s: s, p: p, acct: s.Account}
+	w.need = p.Needs().DrawFor(s.OrderEntries)
+	if len(s.OrderLots) == 0 {
+		return w
+	}
+	// Index the order's lots: those s.Lots holds by their place there
+	// (found by binary search, redemption order being by lot), the rest
+	// in extra, sorted into redemption order.
+	w.byID = make(map[int64]int, len(s.OrderLots))
+	for _, l := range s.OrderLots {
+		if _, dup := w.byID[l.ID]; dup {
+			continue
+		}
+		if i, ok := slices.BinarySearchFunc(s.Lots, l, CompareLots); ok {
+			w.byID[l.ID] = i
+			continue
+		}
+		w.byID[l.ID] = -1 // placed below
+		w.extra = append(w.extra, l)
+	}
+	if len(w.extra) > 0 {
+		SortLots(w.extra)
+		for k, l := range w.extra {
+			w.byID[l.ID] = len(s.Lots) + k
+		}
+	}
+	return w
+}
+
+// base returns the lot ref as the state gave it.
+func (w *work) base(ref int) Lot {
+	if ref >= len(w.s.Lots) {
+		return w.extra[ref-len(w.s.Lots)]
+	}
+	return w.s.Lots[ref]
 }
 
 func (w *work) get(ref int) Lot {
@@ -101,7 +146,21 @@ func (w *work) get(ref int) Lot {
 			return l
 		}
 	}
-	return w.s.Lots[ref]
+	return w.base(ref)
+}
+
+// peek is get without a copy when the lot is unchanged: for walks over
+// many lots, most of which are passed over.
+func (w *work) peek(ref int) *Lot {
+	if w.changed != nil {
+		if l, ok := w.changed[ref]; ok {
+			return &l
+		}
+	}
+	if ref >= len(w.s.Lots) {
+		return &w.extra[ref-len(w.s.Lots)]
+	}
+	return &w.s.Lots[ref]
 }
 
 func (w *work) set(ref int, l Lot) {
@@ -118,21 +177,75 @@ func (w *work) set(ref int, l Lot) {
 	w.changed[ref] = l
 }
 
-// ref finds a lot by id.
+// ref finds a lot by id: among the order's lots and the lots the posting
+// created, else by a look through s.Lots (for a store that passed the
+// order's lots there rather than in OrderLots).
 func (w *work) ref(id int64) (int, error) {
-	if w.byID == nil {
-		w.byID = make(map[int64]int, len(w.s.Lots)+len(w.fresh))
-		for i, l := range w.s.Lots {
-			w.byID[l.ID] = i
-		}
-		for k, l := range w.fresh {
-			w.byID[l.ID] = -1 - k
-		}
-	}
 	if r, ok := w.byID[id]; ok {
 		return r, nil
 	}
+	for k, l := range w.fresh {
+		if l.ID == id {
+			return -1 - k, nil
+		}
+	}
+	for i := range w.s.Lots {
+		if w.s.Lots[i].ID == id {
+			if w.byID == nil {
+				w.byID = make(map[int64]int)
+			}
+			w.byID[id] = i
+			return i, nil
+		}
+	}
 	return 0, refused(RuleStateIncomplete, "lots", "lot %d of account %q is missing from the state", id, shorten(w.p.Account))
+}
+
+// mayEnd reports whether s.Lots may stop short of the account's usable
+// lots: when the points usable on the posting's date that they held, as
+// given, reach the draw the store was asked for. A walk that would go on
+// past them needs lots it was not given.
+func (w *work) mayEnd() bool {
+	if w.covers == 0 {
+		var t tally
+		for i := range w.s.Lots {
+			if l := &w.s.Lots[i]; l.Remaining.Sign() > 0 && l.UsableOn(w.p.Date) {
+				t.add(l.Remaining)
+			}
+		}
+		w.covers = -1
+		if t.total().Cmp(w.need) >= 0 {
+			w.covers = 1
+		}
+	}
+	return w.covers > 0
+}
+
+// incomplete is the refusal of a walk that ran past the lots given.
+func (w *work) incomplete() error {
+	return refused(RuleStateIncomplete, "lots", "account %q: the lots given cover %s points usable on %s, and the posting needs lots beyond them",
+		shorten(w.p.Account), fmtDec(w.need), w.p.Date)
+}
+
+// walk calls f with the refs of the state's lots (s.Lots and the order's
+// other lots) in redemption order until f returns false. past is true
+// for a lot that sorts after the last of s.Lots.
+func (w *work) walk(f func(ref int, past bool) bool) {
+	n := len(w.s.Lots)
+	i, k := 0, 0
+	for i < n || k < len(w.extra) {
+		if i < n && (k == len(w.extra) || CompareLots(w.s.Lots[i], w.extra[k]) < 0) {
+			if !f(i, false) {
+				return
+			}
+			i++
+			continue
+		}
+		if !f(n+k, i == n) {
+			return
+		}
+		k++
+	}
 }
 
 // seq returns the sequence number the next entry gets.
@@ -168,9 +281,11 @@ func (w *work) newLot(points decimal.Decimal, expires Date, source Source) int {
 // draw takes up to need points from the lots usable on the posting's
 // date, soonest expiry first. It returns the draws (negative) and what
 // it took; with all set, taking less than need leaves the lots unchanged.
-func (w *work) draw(need decimal.Decimal, all bool) ([]Draw, decimal.Decimal) {
+// It fails with RuleStateIncomplete when it would need lots the state
+// may not hold.
+func (w *work) draw(need decimal.Decimal, all bool) ([]Draw, decimal.Decimal, error) {
 	if need.Sign() <= 0 {
-		return nil, decimal.Decimal{}
+		return nil, decimal.Decimal{}, nil
 	}
 	date := w.p.Date
 	var draws []Draw
@@ -180,61 +295,58 @@ func (w *work) draw(need decimal.Decimal, all bool) ([]Draw, decimal.Decimal) {
 	}
 	var changes []change
 	left := need
-	for i := range w.s.Lots {
-		l := &w.s.Lots[i]
-		if w.changed != nil {
-			if c, ok := w.changed[i]; ok {
-				l = &c
-			}
+	// The state's lots and the order's other lots, merged in redemption
+	// order (a loop rather than walk: a draw may pass many spent lots).
+	n := len(w.s.Lots)
+	for i, k := 0, 0; left.Sign() > 0 && (i < n || k < len(w.extra)); {
+		ref, past := i, false
+		if i < n && (k == len(w.extra) || CompareLots(w.s.Lots[i], w.extra[k]) < 0) {
+			i++
+		} else {
+			ref, past = n+k, i == n
+			k++
 		}
-		if l.Remaining.Sign() <= 0 || !l.UsableOn(date) {
+		if l := w.peek(ref); l.Remaining.Sign() <= 0 || !l.UsableOn(date) {
 			continue
 		}
-		lot := *l
+		if past && w.mayEnd() {
+			return nil, decimal.Decimal{}, w.incomplete()
+		}
+		lot := w.get(ref)
 		take := lot.Remaining
 		if take.Cmp(left) > 0 {
 			take = left
 		}
 		lot.Remaining = normalize(lot.Remaining.Sub(take))
-		changes = append(changes, change{i, lot})
+		changes = append(changes, change{ref, lot})
 		draws = append(draws, Draw{Lot: lot.ID, Points: normalize(take.Neg())})
 		left = left.Sub(take)
-		if left.Sign() <= 0 {
-			break
-		}
+	}
+	if left.Sign() > 0 && w.mayEnd() {
+		// Every lot given was used, and there may be more.
+		return nil, decimal.Decimal{}, w.incomplete()
 	}
 	taken := normalize(need.Sub(left))
 	if all && left.Sign() > 0 {
-		return nil, taken
+		return nil, taken, nil
 	}
 	for _, c := range changes {
 		w.set(c.ref, c.lot)
 	}
-	return draws, taken
+	return draws, taken, nil
 }
 
-// available sums the points usable on the posting's date.
-func (w *work) available() decimal.Decimal {
-	if w.changed == nil && len(w.fresh) == 0 {
-		return Summarise(w.acct, w.s.Lots, BalanceQuery{AsOf: w.p.Date}).Available
-	}
-	var t tally
-	for i := range w.s.Lots {
-		if l := w.get(i); l.Remaining.Sign() > 0 && l.UsableOn(w.p.Date) {
-			t.add(l.Remaining)
-		}
-	}
-	return t.total()
-}
-
-// drawAll takes exactly need points or fails with a *PointsError. What is
-// available is known from the account's totals without walking the lots,
-// so a refusal costs no more than a balance.
+// drawAll takes exactly need points or fails with a *PointsError. It runs
+// first in its posting, so what is available is the state's Available,
+// and a refusal looks at no lot.
 func (w *work) drawAll(need decimal.Decimal) ([]Draw, error) {
-	if avail := w.available(); avail.Cmp(need) < 0 {
-		return nil, &PointsError{Account: w.p.Account, Requested: need, Available: avail}
+	if avail := w.s.Available; avail.Cmp(need) < 0 {
+		return nil, &PointsError{Account: w.p.Account, Requested: need, Available: normalize(avail)}
 	}
-	draws, taken := w.draw(need, true)
+	draws, taken, err := w.draw(need, true)
+	if err != nil {
+		return nil, err
+	}
 	if taken.Cmp(need) < 0 {
 		// The account's totals disagree with its lots; trust the lots.
 		return nil, &PointsError{Account: w.p.Account, Requested: need, Available: taken}
@@ -416,17 +528,22 @@ func splitDraws(draws []Draw, n decimal.Decimal) (first, rest []Draw) {
 func (w *work) expire() {
 	var draws []Draw
 	var t tally
-	for i := range w.s.Lots {
-		l := w.get(i)
-		if l.Remaining.Sign() <= 0 || !l.ExpiredOn(w.p.Date) {
-			continue
+	w.walk(func(ref int, _ bool) bool {
+		if l := w.peek(ref); !l.ExpiredOn(w.p.Date) {
+			// Lots past their expiry come first in redemption order: the
+			// rest cannot expire.
+			return false
+		} else if l.Remaining.Sign() <= 0 {
+			return true
 		}
+		l := w.get(ref)
 		draws = append(draws, Draw{Lot: l.ID, Points: normalize(l.Remaining.Neg())})
 		t.add(l.Remaining)
 		l.Expired = normalize(l.Expired.Add(l.Remaining))
 		l.Remaining = decimal.Decimal{}
-		w.set(i, l)
-	}
+		w.set(ref, l)
+		return true
+	})
 	if len(draws) > 0 {
 		w.add(Entry{Kind: EntryExpire, Points: t.total().Neg(), Draws: draws})
 	}
@@ -466,12 +583,15 @@ func (w *work) outcome() Outcome {
 		a.UpdatedAt = w.p.At
 	}
 	out := Outcome{Account: a, Entries: w.entries, Reservation: w.res}
-	slices.Sort(w.touched)
-	for _, i := range w.touched {
-		out.Lots = append(out.Lots, LotChange{Index: i, Lot: w.changed[i]})
+	if n := len(w.touched) + len(w.fresh); n > 0 {
+		out.Lots = make([]LotChange, 0, n)
+	}
+	slices.SortFunc(w.touched, func(x, y int) int { return CompareLots(w.base(x), w.base(y)) })
+	for _, ref := range w.touched {
+		out.Lots = append(out.Lots, LotChange{Lot: w.changed[ref]})
 	}
 	for _, l := range w.fresh {
-		out.Lots = append(out.Lots, LotChange{Index: -1, Lot: l})
+		out.Lots = append(out.Lots, LotChange{Lot: l, New: true})
 	}
 	out.Result = Result{Account: a, Entries: w.entries}.Clone()
 	return out
@@ -479,5 +599,9 @@ func (w *work) outcome() Outcome {
 
 // String describes a lot change for test failures.
 func (c LotChange) String() string {
-	return fmt.Sprintf("lot %d @%d: %s of %s left", c.Lot.ID, c.Index, fmtDec(c.Lot.Remaining), fmtDec(c.Lot.Points))
+	state := "changed"
+	if c.New {
+		state = "new"
+	}
+	return fmt.Sprintf("lot %d (%s): %s of %s left", c.Lot.ID, state, fmtDec(c.Lot.Remaining), fmtDec(c.Lot.Points))
 }

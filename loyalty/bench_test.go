@@ -33,7 +33,9 @@ func lotsState(n, spent int) loyalty.State {
 		bal = bal.Add(lots[i].Remaining)
 	}
 	last := start.AddDays(364)
-	return loyalty.State{Account: loyalty.Account{ID: "a", Balance: bal, LastEarned: last, LastSeq: int64(n), Version: 1}, Lots: lots}
+	a := loyalty.Account{ID: "a", Balance: bal, LastEarned: last, LastSeq: int64(n), Version: 1}
+	avail := loyalty.Summarise(a, lots, loyalty.BalanceQuery{AsOf: day(2026, 3, 1)}).Available
+	return loyalty.State{Account: a, Available: avail, Lots: lots}
 }
 
 // The balance as of a day over 10,000 lots, with the points expiring in

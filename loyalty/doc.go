@@ -152,8 +152,20 @@
 //
 // # Storage
 //
-// Store is implemented by store/memory (and, later, store/postgres), and
-// checked by store/storetest.RunLoyalty. A Store finds the account, checks
-// the key, calls Apply on the account's state and writes the Outcome, all
-// in one critical section or transaction; the lot arithmetic is shared.
+// Store is implemented by store/memory and store/postgres, and checked by
+// store/storetest.RunLoyalty. A Store finds the account, checks the key,
+// reads what the posting needs (Posting.Needs) into a State, calls Apply
+// and writes the Outcome, all in one critical section or transaction; the
+// lot arithmetic is shared.
+//
+// A posting needs little of the account: an earning no lot at all, a
+// redemption the points available (a sum a store keeps or computes, as
+// for a balance) and the soonest-expiring usable lots up to the points
+// asked for, an expiry run the lots past their expiry, a capture,
+// release, return or cancellation the lots of its order. So a store that
+// can search its lots by redemption order reads a handful of them per
+// posting, however many the account holds, and Apply is as correct as
+// if it had been given every lot: it never looks past the lots it was
+// given, and refuses (RuleStateIncomplete) rather than decide on part of
+// the account if it would have to.
 package loyalty

@@ -24,7 +24,9 @@ import (
 // its cancellation; reads return copies.
 type Store interface {
 	// CreateAccount stores a new account at version 1. Its Version must
-	// be store.NoVersion and its ledger fields zero. A taken id is
+	// be store.NoVersion and its ledger fields zero; its dates must be
+	// calendar dates (an error matching ErrInvalid, a *ValidationError
+	// naming the field, as Account.CheckDates reports). A taken id is
 	// store.ErrDuplicate.
 	CreateAccount(ctx context.Context, a Account) error
 	// Account returns the account, or store.ErrNotFound.
@@ -37,10 +39,11 @@ type Store interface {
 	//     was posted with the same Fingerprint, returns that first Result
 	//     again with Replayed set and writes nothing; with another
 	//     Fingerprint, fails with a *KeyReuseError;
-	//   - calls Apply(State, posting) with the account, its lots in
-	//     redemption order (every lot with points remaining, and every
-	//     lot created or drawn on by the entries of the posting's Order),
-	//     the Order's reservation and the Order's entries;
+	//   - reads what the posting's Needs ask for into a State — the
+	//     Order's entries and reservation, the lots of the Order, the
+	//     points available on the posting's Date, the lots past their
+	//     expiry, the soonest-expiring usable lots up to the points to be
+	//     drawn — and calls Apply(State, posting);
 	//   - writes the Outcome — account, entries, lot changes, reservation
 	//     — and remembers the key with its Fingerprint and Result.
 	//
@@ -123,6 +126,23 @@ type Account struct {
 
 // Repeat reports whether the client has paid for two orders or more.
 func (a Account) Repeat() bool { return a.PaidOrders >= 2 }
+
+// CheckDates reports the first of the account's dates that is set but is
+// not a calendar date (30 February, month 13) as a *ValidationError
+// naming its field: opened, tier_since, first_order, last_order or
+// last_earned. Stores refuse such an account in CreateAccount.
+func (a Account) CheckDates() error {
+	for _, d := range []struct {
+		field string
+		date  Date
+	}{{"opened", a.Opened}, {"tier_since", a.TierSince}, {"first_order", a.FirstOrder},
+		{"last_order", a.LastOrder}, {"last_earned", a.LastEarned}} {
+		if !d.date.IsZero() && !d.date.Valid() {
+			return invalid(d.field, ReasonBadDate, d.date.String())
+		}
+	}
+	return nil
+}
 
 // Lot is a parcel of points earned on one day with one expiry. Points
 // are used from lots; a lot never goes below zero.
@@ -366,14 +386,39 @@ func (r Result) Points() decimal.Decimal {
 	return t.total()
 }
 
-// State is what Apply needs to know of an account. The store builds it
-// under the account's lock.
+// State is what Apply needs to know of an account for one posting: the
+// account and the parts of its ledger the posting's Needs ask for. The
+// store builds it under the account's lock. Apply never modifies it.
+//
+// A State need not hold every lot. Apply draws on the usable lots in
+// redemption order and stops as soon as it has what it needs, so the
+// store passes the lots up to the point where Needs.Draw is covered; a
+// store that keeps its lots in memory may pass all of them with points
+// left instead (a slice costs nothing to pass). Apply checks what it is
+// given: a posting that would have to look past the lots it was given
+// is refused with RuleStateIncomplete rather than decided on part of the
+// account.
 type State struct {
 	Account Account
-	// Lots are the account's lots in redemption order: at least every lot
-	// with points remaining and every lot the Order's entries or
-	// reservation created or drew on. Apply never modifies them.
+	// Available is, when Needs.Available asks for it, the points usable
+	// on the posting's Date: the Available of the account's Balance as
+	// of that day (Summarise, SummariseIndexed or SummariseSums give it).
+	// Apply refuses a deduction above it without looking at a lot.
+	Available decimal.Decimal
+	// Lots are lots of the account in redemption order (CompareLots),
+	// none twice. They hold what Needs.Expired and Needs.Draw ask for:
+	// every lot with points left that expired before the posting's Date,
+	// and the lots usable on that Date with points left up to the one
+	// whose running total reaches the draw. They may hold more — emptied
+	// lots, lots not usable on the Date, lots beyond the draw — provided
+	// that no lot usable on the Date with points left that sorts before
+	// the last of them is missing.
 	Lots []Lot
+	// OrderLots are, when Needs.OrderLots asks for them, the lots the
+	// Order's entries or reservation created or drew on, emptied ones
+	// included, in any order (OrderLotIDs lists their ids). Those that
+	// Lots holds may be left out.
+	OrderLots []Lot
 	// Reservation is the posting Order's reservation, if it has one.
 	Reservation *Reservation
 	// OrderEntries are the entries of the posting's Order, in sequence
@@ -387,7 +432,8 @@ type Outcome struct {
 	Account Account
 	// Entries are the new entries, numbered from the account's LastSeq+1.
 	Entries []Entry
-	// Lots are the lots changed or created.
+	// Lots are the lots the posting changed, in redemption order, then
+	// the lots it created, in the order created.
 	Lots []LotChange
 	// Reservation is the Order's reservation when the posting created or
 	// changed it.
@@ -396,12 +442,13 @@ type Outcome struct {
 	Result Result
 }
 
-// LotChange is a lot after a posting. Index is its position in
-// State.Lots, or -1 for a new lot, which the store inserts in redemption
-// order.
+// LotChange is a lot after a posting: a lot of the State changed (New
+// false; the store finds it by its id, or by its place in redemption
+// order, which a change never moves), or a new lot, which the store
+// inserts in redemption order.
 type LotChange struct {
-	Index int
-	Lot   Lot
+	Lot Lot
+	New bool
 }
 
 // Qualifying is a sum of the tier metric's two measures.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -158,6 +159,7 @@ func TestApplyIsDeterministic(t *testing.T) {
 		if kind == loyalty.PostExpire {
 			p.Points = decimal.Decimal{}
 		}
+		s.Available = loyalty.Summarise(s.Account, lots, loyalty.BalanceQuery{AsOf: p.Date}).Available
 		out1, err1 := loyalty.Apply(s, p)
 		out2, err2 := loyalty.Apply(s, p)
 		if !reflect.DeepEqual(out1, out2) || (err1 == nil) != (err2 == nil) {
@@ -169,7 +171,11 @@ func TestApplyIsDeterministic(t *testing.T) {
 				if c.Lot.Remaining.Sign() < 0 {
 					rt.Fatalf("lot %d below zero", c.Lot.ID)
 				}
-				drawn = drawn.Add(lots[c.Index].Remaining.Sub(c.Lot.Remaining))
+				i := slices.IndexFunc(lots, func(l loyalty.Lot) bool { return l.ID == c.Lot.ID })
+				if c.New || i < 0 {
+					rt.Fatalf("lot %d is not one of the state's", c.Lot.ID)
+				}
+				drawn = drawn.Add(lots[i].Remaining.Sub(c.Lot.Remaining))
 			}
 			if !drawn.Equal(bal.Sub(out1.Account.Balance)) {
 				rt.Fatalf("lots lost %s, the balance %s", drawn, bal.Sub(out1.Account.Balance))

@@ -141,7 +141,10 @@ func (w *work) giveBack() error {
 	}
 	var debt, forgiven decimal.Decimal
 	if rest := effective.Sub(taken); rest.Sign() > 0 {
-		more, got := w.draw(rest, false)
+		more, got, err := w.draw(rest, false)
+		if err != nil {
+			return err
+		}
 		draws = append(draws, more...)
 		taken = taken.Add(got)
 		if short := rest.Sub(got); short.Sign() > 0 {

@@ -56,6 +56,9 @@ func (s *Store) CreateAccount(ctx context.Context, a loyalty.Account) error {
 	case !a.Balance.IsZero() || !a.Reserved.IsZero() || !a.Debt.IsZero() || a.LastSeq != 0 || a.PaidOrders != 0:
 		return fmt.Errorf("%w: a new loyalty account has ledger totals; post entries instead", ErrInvalid)
 	}
+	if err := a.CheckDates(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	a.Version = 1
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -125,23 +128,30 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 		res.Replayed = true
 		return res, nil
 	}
-	// Apply is given the lots from the first with points left: the
-	// contract asks for every lot with points and every lot the order's
-	// entries or reservation touched, and the emptied prefix holds none of
-	// the former; an order with a history gets every lot. So a redemption
-	// does not walk past lots that were spent long ago.
-	from := a.live
-	state := loyalty.State{Account: a.acct}
-	if p.Order != "" {
+	// Apply is given what the posting needs (loyalty.Posting.Needs). The
+	// lots are every lot from the first with points left: a slice of
+	// what is kept, so passing them costs nothing, and Apply stops
+	// walking them as soon as it has what it needs. The lots of an order
+	// are found by their place in redemption order, known from the entry
+	// that created each.
+	needs := p.Needs()
+	state := loyalty.State{Account: a.acct, Lots: a.lots[a.live:]}
+	if needs.Order {
 		state.Reservation = a.reservations[p.Order]
 		for _, i := range a.byOrder[p.Order] {
 			state.OrderEntries = append(state.OrderEntries, a.entries[i])
 		}
-		if state.Reservation != nil || len(state.OrderEntries) > 0 {
-			from = 0
+	}
+	if needs.OrderLots {
+		for _, id := range loyalty.OrderLotIDs(state.OrderEntries, state.Reservation) {
+			if i, ok := a.findLot(id); ok {
+				state.OrderLots = append(state.OrderLots, a.lots[i])
+			}
 		}
 	}
-	state.Lots = a.lots[from:]
+	if needs.Available {
+		state.Available = loyalty.SummariseIndexed(a.acct, a.lots[a.live:], &a.earned, loyalty.BalanceQuery{AsOf: p.Date}).Available
+	}
 	out, err := loyalty.Apply(state, p)
 	if err != nil {
 		return loyalty.Result{}, err
@@ -149,17 +159,23 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 	if err := ctx.Err(); err != nil {
 		return loyalty.Result{}, err
 	}
-	// Check the outcome against the state before changing anything, so
-	// that a bad outcome cannot leave half a write.
-	for _, c := range out.Lots {
-		if c.Index >= len(state.Lots) || (c.Index >= 0 && state.Lots[c.Index].ID != c.Lot.ID) {
-			return loyalty.Result{}, fmt.Errorf("%w: posting %q changes lot %d at position %d", ErrInvalid, p.Key, c.Lot.ID, c.Index)
+	// Find every changed lot before changing anything, so that a bad
+	// outcome cannot leave half a write.
+	at := make([]int, len(out.Lots))
+	for k, c := range out.Lots {
+		if c.New {
+			continue
 		}
+		i, ok := slices.BinarySearchFunc(a.lots, c.Lot, loyalty.CompareLots)
+		if !ok {
+			return loyalty.Result{}, fmt.Errorf("%w: posting %q changes lot %d, which the account does not have", ErrInvalid, p.Key, c.Lot.ID)
+		}
+		at[k] = i
 	}
 	a.acct = out.Account
-	for _, c := range out.Lots {
-		if c.Index >= 0 {
-			i := from + c.Index
+	for k, c := range out.Lots {
+		if !c.New {
+			i := at[k]
 			a.earned.Update(a.lots[i], c.Lot)
 			a.lots[i] = c.Lot
 			if i < a.live && c.Lot.Remaining.Sign() > 0 {
@@ -168,7 +184,7 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 		}
 	}
 	for _, c := range out.Lots {
-		if c.Index < 0 {
+		if c.New {
 			i, _ := slices.BinarySearchFunc(a.lots, c.Lot, loyalty.CompareLots)
 			a.lots = slices.Insert(a.lots, i, c.Lot)
 			a.earned.Update(loyalty.Lot{}, c.Lot)
@@ -196,6 +212,29 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 	}
 	a.posted[p.Key] = &loyaltyPosted{fingerprint: p.Fingerprint, result: out.Result.Clone()}
 	return out.Result.Clone(), nil
+}
+
+// findLot returns the place of lot id in a.lots. A lot's place in
+// redemption order is fixed by its expiry, the day it was earned and its
+// id, and the entry that created it (whose sequence number is the id)
+// records the first two; a binary search does the rest.
+func (a *loyaltyAccount) findLot(id int64) (int, bool) {
+	if id < 1 || id > int64(len(a.entries)) {
+		return 0, false
+	}
+	e := &a.entries[id-1]
+	i, ok := slices.BinarySearchFunc(a.lots, loyalty.Lot{ID: id, Earned: e.Date, Expires: e.Expires}, loyalty.CompareLots)
+	if ok {
+		return i, true
+	}
+	// Not where the entry says (it cannot happen for lots Apply made):
+	// look through them all.
+	for i := range a.lots {
+		if a.lots[i].ID == id {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Balance summarises the account as of q.AsOf (loyalty.Summarise).

@@ -42,10 +42,11 @@ func translateLoyalty(ctx context.Context, op string, err error) error {
 }
 
 // CreateAccount stores a new loyalty account at version 1. Its Version
-// must be store.NoVersion and its ledger totals zero, its id not empty and
-// its dates real calendar dates (else an error wrapping ErrInvalid, as
-// store/memory refuses them); a taken id is store.ErrDuplicate (field
-// "id").
+// must be store.NoVersion and its ledger totals zero and its id not empty
+// (else an error wrapping ErrInvalid); its dates must be calendar dates
+// (else an error wrapping both ErrInvalid and the *loyalty.ValidationError
+// of Account.CheckDates, which names the field, as store/memory does); a
+// taken id is store.ErrDuplicate (field "id").
 func (s *Store) CreateAccount(ctx context.Context, a loyalty.Account) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -58,14 +59,8 @@ func (s *Store) CreateAccount(ctx context.Context, a loyalty.Account) error {
 	case !a.Balance.IsZero() || !a.Reserved.IsZero() || !a.Debt.IsZero() || a.LastSeq != 0 || a.PaidOrders != 0:
 		return fmt.Errorf("%w: a new loyalty account has ledger totals; post entries instead", ErrInvalid)
 	}
-	for _, d := range []struct {
-		field string
-		date  loyalty.Date
-	}{{"opened", a.Opened}, {"tier_since", a.TierSince}, {"first_order", a.FirstOrder},
-		{"last_order", a.LastOrder}, {"last_earned", a.LastEarned}} {
-		if err := checkDate(d.field, d.date); err != nil {
-			return err
-		}
+	if err := a.CheckDates(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return s.write(ctx, "create loyalty account", func(b *pgx.Batch) {
 		b.Queue(`INSERT INTO crmkit_loyalty_accounts (`+loyaltyAccountColumns+`)
@@ -96,25 +91,39 @@ func (s *Store) Account(ctx context.Context, id string) (loyalty.Account, error)
 // loyalty.Store contract describes.
 //
 // Concurrency: the transaction first locks the account's row (SELECT ...
-// FOR NO KEY UPDATE), then reads the idempotency key, the order's entries
-// and reservation and the lots, and writes what loyalty.Apply decided.
-// Postings to one account thus run one after another — a redemption
-// always sees the lots as the previous one left them, so fifty concurrent
-// redeemers can never overdraw an account — while postings to different
-// accounts do not wait for each other. A row lock is chosen over
+// FOR NO KEY UPDATE), then reads the idempotency key and what the
+// posting needs (loyalty.Posting.Needs), and writes what loyalty.Apply
+// decided. Postings to one account thus run one after another — a
+// redemption always sees the lots as the previous one left them, so fifty
+// concurrent redeemers can never overdraw an account — while postings to
+// different accounts do not wait for each other. A row lock is chosen over
 // SERIALIZABLE because every posting conflicts on the same account row
 // anyway: under SERIALIZABLE the concurrent redeemers would all but one
 // fail and start again, over and over, where the lock simply queues them,
 // and the host's own isolation level (WithTx) is left as it is. The lock
 // is FOR NO KEY UPDATE rather than FOR UPDATE so that it does not wait for
-// transactions that merely insert rows referencing the account.
+// transactions that merely insert rows referencing the account. Every
+// read comes after the lock, in statements of their own, so that each
+// sees what the previous posting committed.
 //
-// Round trips: BEGIN and every read in one pipeline, the writes in a
-// second, then COMMIT — sent only once every write has come back and been
-// checked, so a posting whose context ends midway writes nothing and
-// leaves its key free. A serialization failure or deadlock runs the whole
-// posting again (reads, Apply and writes: Apply is pure, so that is safe),
-// up to five times; under WithTx the posting runs once in a savepoint.
+// What is read is what the posting needs, so that its cost does not grow
+// with the account's lots: an earning reads no lot; a redemption reads
+// the points available (sums over the index of lots with points left) and
+// walks that index in redemption order one lot at a time, stopping as
+// soon as the lots read cover the points asked for (a recursive query; a
+// redemption refused for want of points reads no lot); an expiry run
+// reads the lots past their expiry; a capture, release, return or
+// cancellation reads the lots of its order, and a return or cancellation
+// then the usable lots up to the points the order earned.
+//
+// Round trips: BEGIN and every read in one pipeline (a return or a
+// cancellation reads its usable lots in a second one, as how many it
+// needs is in the order's entries), the writes in another, then COMMIT —
+// sent only once every write has come back and been checked, so a posting
+// whose context ends midway writes nothing and leaves its key free. A
+// serialization failure or deadlock runs the whole posting again (reads,
+// Apply and writes: Apply is pure, so that is safe), up to five times;
+// under WithTx the posting runs once in a savepoint.
 func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return loyalty.Result{}, err
@@ -142,7 +151,7 @@ func (s *Store) Post(ctx context.Context, p loyalty.Posting) (loyalty.Result, er
 	return res, nil
 }
 
-// postRead is what a posting's first pipeline read.
+// postRead is what a posting's reads found.
 type postRead struct {
 	found        bool
 	acct         loyalty.Account
@@ -154,28 +163,86 @@ type postRead struct {
 	replay       []loyalty.Entry
 	orderEntries []loyalty.Entry
 	reservation  *loyalty.Reservation
-	lots         []loyalty.Lot
+	orderLots    []loyalty.Lot
+	expiredLots  []loyalty.Lot
+	walked       []loyalty.Lot
+	sums         loyalty.Sums
+	available    decimal.Decimal // from sums, when the posting needs it
+	// How far the reads of usable lots went: the points they hold, the
+	// limit of the last, and whether they cover the draw or read the last
+	// usable lot.
+	walkedPoints decimal.Decimal
+	walkLimit    int
+	walkDone     bool
 }
 
-// postLotsSQL reads the lots a posting needs, in redemption order: every
-// lot with points left ($1 the account), and with $2 (an order) every lot
-// the order's entries or reservation created or drew on.
-const postLotsSQL = `SELECT ` + loyaltyLotColumns + ` FROM crmkit_loyalty_lots
-	WHERE account_id = $1 AND remaining > 0
+// lotsExpiredSQL sums the points left in the lots of account $1 past
+// their expiry on $2; lotsPendingSQL those earned after $2, looked for
+// only when the account (alias a) earned after $2. Both are range scans
+// of the partial indexes of lots with points left.
+const (
+	lotsExpiredSQL = `(SELECT coalesce(sum(x.remaining), 0) FROM crmkit_loyalty_lots x
+		WHERE x.account_id = $1 AND x.remaining > 0 AND coalesce(x.expires, 'infinity'::date) < $2)`
+	lotsPendingSQL = `(SELECT coalesce(sum(x.remaining), 0) FROM crmkit_loyalty_lots x
+		WHERE (a.last_earned IS NULL OR a.last_earned > $2) AND x.account_id = $1 AND x.remaining > 0 AND x.earned > $2)`
+)
+
+// postSumsSQL reads what loyalty.SummariseSums needs to know what is
+// available to account $1 on $2 (State.Available).
+const postSumsSQL = `SELECT ` + lotsExpiredSQL + `, ` + lotsPendingSQL + `
+	FROM crmkit_loyalty_accounts a WHERE a.id = $1`
+
+// postExpiredLotsSQL reads the lots of account $1 with points left whose
+// expiry is before $2 (Needs.Expired), in redemption order.
+const postExpiredLotsSQL = `SELECT ` + loyaltyLotColumns + ` FROM crmkit_loyalty_lots
+	WHERE account_id = $1 AND remaining > 0 AND coalesce(expires, 'infinity'::date) < $2
 	ORDER BY ` + loyaltyLotOrder
 
+// postOrderLotsSQL reads the lots of account $1 that the entries or the
+// reservation of order $2 created or drew on (Needs.OrderLots).
 const postOrderLotsSQL = `SELECT ` + loyaltyLotColumns + ` FROM crmkit_loyalty_lots
-	WHERE account_id = $1 AND (remaining > 0 OR id IN (
+	WHERE account_id = $1 AND id IN (
 		SELECT e.lot FROM crmkit_loyalty_entries e WHERE e.account_id = $1 AND e.order_id = $2 AND e.lot <> 0
 		UNION ALL
 		SELECT unnest(e.draw_lots) FROM crmkit_loyalty_entries e WHERE e.account_id = $1 AND e.order_id = $2
 		UNION ALL
 		SELECT unnest(r.draw_lots || r.captured_lots) FROM crmkit_loyalty_reservations r
-		WHERE r.account_id = $1 AND r.order_id = $2))
-	ORDER BY ` + loyaltyLotOrder
+		WHERE r.account_id = $1 AND r.order_id = $2)`
 
-// queueReads queues the reads of a posting, each filling r.
-func queueReads(b *pgx.Batch, p *loyalty.Posting, r *postRead) {
+// postWalkSQL reads the lots of account $1 usable on $2 with points left,
+// in redemption order, from the soonest-expiring up to the first at which
+// their running total reaches $3, but no more than $4 of them (Needs.Draw):
+// a range scan of the partial index of lots with points left that stops
+// after $4 lots, cut where the running total reaches $3. postWalkOnSQL is
+// the same after the lot whose place in redemption order is ($5, $6, $7),
+// for when the first $4 lots were not enough. Simple statements, so that
+// the server plans them quickly.
+const (
+	postWalkSQL = `SELECT ` + loyaltyLotColumns + ` FROM (
+		SELECT ` + loyaltyLotColumns + `, sum(remaining) OVER (ORDER BY ` + loyaltyLotOrder + ` ROWS UNBOUNDED PRECEDING) - remaining AS before
+		FROM (SELECT ` + loyaltyLotColumns + ` FROM crmkit_loyalty_lots
+			WHERE account_id = $1 AND remaining > 0 AND coalesce(expires, 'infinity'::date) >= $2 AND earned <= $2
+			ORDER BY ` + loyaltyLotOrder + ` LIMIT $4) b) w
+		WHERE before < $3::numeric ORDER BY ` + loyaltyLotOrder
+	postWalkOnSQL = `SELECT ` + loyaltyLotColumns + ` FROM (
+		SELECT ` + loyaltyLotColumns + `, sum(remaining) OVER (ORDER BY ` + loyaltyLotOrder + ` ROWS UNBOUNDED PRECEDING) - remaining AS before
+		FROM (SELECT ` + loyaltyLotColumns + ` FROM crmkit_loyalty_lots
+			WHERE account_id = $1 AND remaining > 0 AND coalesce(expires, 'infinity'::date) >= $2 AND earned <= $2
+				AND (` + loyaltyLotOrder + `) > ($5::date, $6::date, $7::bigint)
+			ORDER BY ` + loyaltyLotOrder + ` LIMIT $4) b) w
+		WHERE before < $3::numeric ORDER BY ` + loyaltyLotOrder
+)
+
+// walkBatch is how many usable lots the first read of a draw reads at
+// most; each further read reads twice as many as the one before, up to
+// walkBatchMax.
+const (
+	walkBatch    = 32
+	walkBatchMax = 4096
+)
+
+// queueReads queues the reads of a posting that needs n, each filling r.
+func queueReads(b *pgx.Batch, p *loyalty.Posting, n *loyalty.Needs, r *postRead) {
 	b.Queue("SELECT "+loyaltyAccountColumns+" FROM crmkit_loyalty_accounts WHERE id = $1 FOR NO KEY UPDATE",
 		p.Account).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
@@ -206,7 +273,7 @@ func queueReads(b *pgx.Batch, p *loyalty.Posting, r *postRead) {
 		r.replay, err = collectAll(rows, scanLoyaltyEntry)
 		return err
 	})
-	if p.Order != "" {
+	if n.Order {
 		b.Queue(`SELECT `+loyaltyEntryColumns+` FROM crmkit_loyalty_entries
 			WHERE account_id = $1 AND order_id = $2 ORDER BY seq`, p.Account, p.Order).Query(func(rows pgx.Rows) error {
 			var err error
@@ -225,23 +292,100 @@ func queueReads(b *pgx.Batch, p *loyalty.Posting, r *postRead) {
 			}
 			return rows.Err()
 		})
+	}
+	if n.OrderLots {
 		b.Queue(postOrderLotsSQL, p.Account, p.Order).Query(func(rows pgx.Rows) error {
 			var err error
-			r.lots, err = collectAll(rows, scanLoyaltyLot)
-			return err
-		})
-	} else {
-		b.Queue(postLotsSQL, p.Account).Query(func(rows pgx.Rows) error {
-			var err error
-			r.lots, err = collectAll(rows, scanLoyaltyLot)
+			r.orderLots, err = collectAll(rows, scanLoyaltyLot)
 			return err
 		})
 	}
+	day := pgDate(p.Date)
+	if n.Available {
+		b.Queue(postSumsSQL, p.Account, day).Query(func(rows pgx.Rows) error {
+			defer rows.Close()
+			if rows.Next() {
+				var expired, pending pgtype.Numeric
+				if err := rows.Scan(&expired, &pending); err != nil {
+					return err
+				}
+				var err error
+				if r.sums.Expired, err = decimalFrom(expired); err == nil {
+					r.sums.Pending, err = decimalFrom(pending)
+				}
+				if err != nil {
+					return corruptLoyalty("lot", p.Account, err)
+				}
+			}
+			return rows.Err()
+		})
+	}
+	if n.Expired {
+		b.Queue(postExpiredLotsSQL, p.Account, day).Query(func(rows pgx.Rows) error {
+			var err error
+			r.expiredLots, err = collectAll(rows, scanLoyaltyLot)
+			return err
+		})
+	}
+	if !n.DrawEarned && n.Draw.Sign() > 0 {
+		queueWalk(b, p, n.Draw, r)
+	}
+}
+
+// queueWalk queues the next read of the usable lots a draw of need points
+// takes (postWalkSQL, then postWalkOnSQL after the lots already read).
+func queueWalk(b *pgx.Batch, p *loyalty.Posting, need decimal.Decimal, r *postRead) {
+	limit := walkBatch
+	if r.walkLimit > 0 {
+		limit = min(2*r.walkLimit, walkBatchMax)
+	}
+	r.walkLimit = limit
+	left := need.Sub(r.walkedPoints)
+	collect := func(rows pgx.Rows) error {
+		batch, err := collectAll(rows, scanLoyaltyLot)
+		if err != nil {
+			return err
+		}
+		for _, l := range batch {
+			r.walkedPoints = r.walkedPoints.Add(l.Remaining)
+		}
+		r.walked = append(r.walked, batch...)
+		r.walkDone = r.walkedPoints.Cmp(need) >= 0 || len(batch) < limit
+		return nil
+	}
+	if len(r.walked) == 0 {
+		b.Queue(postWalkSQL, p.Account, pgDate(p.Date), numeric(left), limit).Query(collect)
+		return
+	}
+	last := r.walked[len(r.walked)-1]
+	expires := pgtype.Date{InfinityModifier: pgtype.Infinity, Valid: true}
+	if !last.Expires.IsZero() {
+		expires = pgDate(last.Expires)
+	}
+	b.Queue(postWalkOnSQL, p.Account, pgDate(p.Date), numeric(left), limit, expires, pgDate(last.Earned), last.ID).Query(collect)
+}
+
+// walk reads, a round trip each, further usable lots for a draw of need
+// points until those read cover it or there are no more; with gate, not
+// when fewer points are available, as the posting will be refused.
+func walk(ctx context.Context, tx pgx.Tx, p *loyalty.Posting, need decimal.Decimal, gate bool, r *postRead) error {
+	if gate && r.available.Cmp(need) < 0 {
+		return nil
+	}
+	for r.walkLimit == 0 || !r.walkDone {
+		b := &pgx.Batch{}
+		queueWalk(b, p, need, r)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // postOnce runs one attempt of a posting.
 func (s *Store) postOnce(ctx context.Context, p loyalty.Posting) (res loyalty.Result, err error) {
 	var r postRead
+	needs := p.Needs()
 	reads := &pgx.Batch{}
 	var tx pgx.Tx
 	if s.tx != nil {
@@ -250,11 +394,11 @@ func (s *Store) postOnce(ctx context.Context, p loyalty.Posting) (res loyalty.Re
 		if tx, err = s.tx.Begin(ctx); err != nil {
 			return loyalty.Result{}, err
 		}
-		queueReads(reads, &p, &r)
+		queueReads(reads, &p, &needs, &r)
 		err = tx.SendBatch(ctx, reads).Close()
 	} else {
 		reads.BeginTx(pgx.TxOptions{})
-		queueReads(reads, &p, &r)
+		queueReads(reads, &p, &needs, &r)
 		br := s.pool.SendBatch(ctx, reads)
 		err = br.Close()
 		tx = br.Tx()
@@ -283,7 +427,31 @@ func (s *Store) postOnce(ctx context.Context, p loyalty.Posting) (res loyalty.Re
 		}
 		return loyalty.Result{Account: acct, Entries: r.replay, Replayed: true}, tx.Commit(ctx)
 	}
-	state := loyalty.State{Account: r.acct, Lots: r.lots, Reservation: r.reservation, OrderEntries: r.orderEntries}
+	if needs.Available {
+		r.available = loyalty.SummariseSums(r.acct, r.sums, loyalty.BalanceQuery{AsOf: p.Date}).Available
+	}
+	switch need := needs.DrawFor(r.orderEntries); {
+	case need.Sign() <= 0:
+	case needs.DrawEarned:
+		// How far a return draws is what its order earned: known now.
+		err = walk(ctx, tx, &p, need, false, &r)
+	default:
+		err = walk(ctx, tx, &p, need, needs.Available, &r)
+	}
+	if err != nil {
+		return loyalty.Result{}, err
+	}
+	state := loyalty.State{Account: r.acct, Available: r.available, OrderLots: r.orderLots, Reservation: r.reservation, OrderEntries: r.orderEntries}
+	// Lots past their expiry come before every usable lot in redemption
+	// order, so the two reads join end to end.
+	switch {
+	case len(r.expiredLots) == 0:
+		state.Lots = r.walked
+	case len(r.walked) == 0:
+		state.Lots = r.expiredLots
+	default:
+		state.Lots = append(r.expiredLots, r.walked...)
+	}
 	out, err := loyalty.Apply(state, p)
 	if err != nil {
 		return loyalty.Result{}, err
@@ -317,15 +485,15 @@ func queueWrites(state loyalty.State, p loyalty.Posting, out loyalty.Outcome) (*
 	var fresh []loyalty.Lot
 	for _, c := range out.Lots {
 		switch {
-		case c.Index >= len(state.Lots) || (c.Index >= 0 && state.Lots[c.Index].ID != c.Lot.ID):
-			return nil, fmt.Errorf("%w: posting %q changes lot %d at position %d", ErrInvalid, p.Key, c.Lot.ID, c.Index)
-		case c.Index >= 0:
+		case c.New:
+			fresh = append(fresh, c.Lot)
+		case !stateHasLot(&state, c.Lot.ID):
+			return nil, fmt.Errorf("%w: posting %q changes lot %d, which it did not read", ErrInvalid, p.Key, c.Lot.ID)
+		default:
 			updIDs = append(updIDs, c.Lot.ID)
 			updPoints = append(updPoints, c.Lot.Points)
 			updRemaining = append(updRemaining, c.Lot.Remaining)
 			updExpired = append(updExpired, c.Lot.Expired)
-		default:
-			fresh = append(fresh, c.Lot)
 		}
 	}
 	doc, err := encodeLoyaltyAccountDoc(out.Account)
@@ -383,6 +551,18 @@ func queueWrites(state loyalty.State, p loyalty.Posting, out loyalty.Outcome) (*
 	b.Queue(`INSERT INTO crmkit_loyalty_postings (account_id, key, fingerprint, first_seq, last_seq, account)
 		VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, p.Key, p.Fingerprint, first, first+int64(len(out.Entries))-1, doc)
 	return b, nil
+}
+
+// stateHasLot reports whether the state read holds lot id.
+func stateHasLot(s *loyalty.State, id int64) bool {
+	for _, lots := range [][]loyalty.Lot{s.Lots, s.OrderLots} {
+		for i := range lots {
+			if lots[i].ID == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // expectRows is the callback of a statement that must change n rows.

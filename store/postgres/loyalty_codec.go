@@ -63,14 +63,6 @@ func fromPgDate(d pgtype.Date) loyalty.Date {
 	return loyalty.Date{Year: y, Month: m, Day: day}
 }
 
-// checkDate refuses a date that does not exist, naming the field.
-func checkDate(field string, d loyalty.Date) error {
-	if !d.IsZero() && !d.Valid() {
-		return fmt.Errorf("%w: loyalty account %s %q is not a calendar date", ErrInvalid, field, d.String())
-	}
-	return nil
-}
-
 // decimalFrom reads a numeric column exactly: NULL reads as zero.
 func decimalFrom(n pgtype.Numeric) (decimal.Decimal, error) {
 	if !n.Valid {

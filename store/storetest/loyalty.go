@@ -47,6 +47,13 @@ type LoyaltyHarness struct {
 //     every success is in the ledger;
 //   - the state given to Apply is complete: a return finds the order's
 //     lots even when they are empty;
+//   - the state given to Apply holds what the posting needs
+//     (loyalty.Posting.Needs): a redemption over hundreds of lots, past
+//     lots already spent, expired or not yet earned, draws exactly as
+//     Apply given every lot would, and so does every posting of a random
+//     sequence;
+//   - an account whose dates are not calendar dates is refused with
+//     loyalty.ErrInvalid naming the field;
 //   - expiring twice changes nothing; reads return copies; Qualifying,
 //     Entries, Lots and Accounts list what they promise; a random
 //     sequence of postings keeps every ledger invariant.
@@ -60,6 +67,7 @@ func RunLoyalty(t *testing.T, h LoyaltyHarness) {
 		run  func(t *testing.T, k *loyaltyKit)
 	}{
 		{"an account reads back as created at version 1; a taken id is ErrDuplicate", loyaltyAccountRoundTrip},
+		{"an account with a date that is not a calendar date is refused", loyaltyAccountDates},
 		{"an unknown account is ErrNotFound and has no entries", loyaltyUnknownAccount},
 		{"a posting stores its entries, lots and totals", loyaltyPostingStored},
 		{"a repeated key posts once and returns the first result", loyaltyRepeatedKey},
@@ -69,6 +77,7 @@ func RunLoyalty(t *testing.T, h LoyaltyHarness) {
 		{"a failed posting writes nothing and leaves its key free", loyaltyFailedPosting},
 		{"50 goroutines redeeming from one account never overdraw it", loyaltyConcurrentRedeem},
 		{"redemption takes the soonest-expiring lots first and non-expiring last", loyaltyRedemptionOrder},
+		{"a posting reads as many lots as it needs, however many there are", loyaltyManyLots},
 		{"expiring twice changes nothing", loyaltyExpireTwice},
 		{"reservations are kept with their order", loyaltyReservations},
 		{"a return is given the order's emptied lots", loyaltyReturnState},
@@ -216,6 +225,34 @@ func loyaltyAccountRoundTrip(t *testing.T, k *loyaltyKit) {
 	assert.Equal(t, "p", got.Programme, "contract: a failed write writes nothing — a duplicate CreateAccount replaced the account")
 	err = k.s.CreateAccount(k.ctx, loyalty.Account{ID: "client-2", Programme: "p", Version: 3})
 	require.Error(t, err, "contract: a create carrying a version is refused")
+}
+
+func loyaltyAccountDates(t *testing.T, k *loyaltyKit) {
+	bad := loyalty.Date{Year: 2026, Month: 2, Day: 30}
+	for _, c := range []struct {
+		field string
+		set   func(*loyalty.Account)
+	}{
+		{"opened", func(a *loyalty.Account) { a.Opened = bad }},
+		{"tier_since", func(a *loyalty.Account) { a.TierSince = loyalty.Date{Year: 2026, Month: 13, Day: 1} }},
+		{"first_order", func(a *loyalty.Account) { a.FirstOrder = bad }},
+		{"last_order", func(a *loyalty.Account) { a.LastOrder = loyalty.Date{Year: 2025, Month: 2, Day: 29} }},
+		{"last_earned", func(a *loyalty.Account) { a.LastEarned = bad }},
+	} {
+		t.Run(c.field, func(t *testing.T) {
+			a := loyalty.Account{ID: "bad-" + c.field, Programme: "p", Opened: lday}
+			c.set(&a)
+			err := k.s.CreateAccount(k.ctx, a)
+			require.ErrorIsf(t, err, loyalty.ErrInvalid, "contract: an account whose %s is not a calendar date is refused with loyalty.ErrInvalid", c.field)
+			var ve *loyalty.ValidationError
+			require.ErrorAs(t, err, &ve, "contract: the refusal of a bad date is a *loyalty.ValidationError")
+			assert.Equal(t, c.field, ve.Field, "contract: the refusal of a bad date names the field")
+			_, err = k.s.Account(k.ctx, a.ID)
+			require.ErrorIs(t, err, store.ErrNotFound, "contract: a failed write writes nothing — a refused account was stored")
+		})
+	}
+	require.NoError(t, k.s.CreateAccount(k.ctx, loyalty.Account{ID: "leap", Programme: "p", Opened: loyalty.MustDate(2024, 2, 29)}),
+		"contract: a real 29 February is a calendar date")
 }
 
 func loyaltyUnknownAccount(t *testing.T, k *loyaltyKit) {
@@ -395,6 +432,91 @@ func loyaltyRedemptionOrder(t *testing.T, k *loyaltyKit) {
 	require.Len(t, st.Lots, 3)
 	assert.Equal(t, []int64{soon, late, never}, []int64{st.Lots[0].ID, st.Lots[1].ID, st.Lots[2].ID}, "contract: Lots lists lots in redemption order")
 	invariants(t, st, "after a redemption over three lots")
+}
+
+// loyaltyManyLots gives an account 300 lots — some spent, some past
+// their expiry but not yet written off, some earned after the day of the
+// postings, some never expiring — and checks that redemptions small and
+// large, a refused one, a cancellation whose points were spent and an
+// expiry run each write what loyalty.Apply decides when given every lot.
+func loyaltyManyLots(t *testing.T, k *loyaltyKit) {
+	k.account("a")
+	for i := range 300 {
+		p := loyalty.Posting{Kind: loyalty.PostEarn, Source: loyalty.SourceWelcome, Points: lpts(fmt.Sprint(1 + i%7)),
+			Date: lday.AddDays(i % 40)}
+		switch i % 5 {
+		case 0: // never expires
+		case 1:
+			p.Expires = p.Date // expires the day earned: past its expiry on most days
+		default:
+			p.Expires = p.Date.AddDays(30 + i%11)
+		}
+		if i == 150 {
+			p = loyalty.Posting{Kind: loyalty.PostEarn, Source: loyalty.SourcePurchase, Order: "big", Points: lpts("40"),
+				Total: lrub("4000"), Paid: lrub("4000"), Qualifying: lrub("4000"), Date: lday, Expires: lday.AddDays(35)}
+		}
+		k.mustPost("a", p)
+	}
+	on := lday.AddDays(20)
+	check := func(what string, p loyalty.Posting) {
+		t.Helper()
+		before := k.state("a")
+		p = k.posting("a", p)
+		p.Date = on
+		want, werr := loyalty.Apply(k.fullState(before, p), p)
+		got, err := k.s.Post(k.ctx, p)
+		if werr != nil {
+			require.Errorf(t, err, "contract: Post refuses what Apply refuses given every lot — %s", what)
+			assert.Equal(t, werr.Error(), err.Error(), "contract: Post refuses as Apply does given every lot — %s", what)
+			same(t, before, k.state("a"), "contract: a failed posting writes nothing — "+what)
+			return
+		}
+		require.NoErrorf(t, err, "contract: Post posts what Apply posts given every lot — %s", what)
+		same(t, want.Result.Entries, got.Entries, "contract: Post writes what Apply decides given every lot — "+what)
+		invariants(t, k.state("a"), what)
+	}
+	check("a redemption of 1 point", loyalty.Posting{Kind: loyalty.PostRedeem, Points: lpts("1")})
+	check("a redemption over many lots", loyalty.Posting{Kind: loyalty.PostRedeem, Points: lpts("250")})
+	check("a refused redemption", loyalty.Posting{Kind: loyalty.PostRedeem, Points: lpts("100000")})
+	check("a reservation", loyalty.Posting{Kind: loyalty.PostReserve, Order: "r1", Points: lpts("37")})
+	check("a release", loyalty.Posting{Kind: loyalty.PostRelease, Order: "r1"})
+	check("a redemption of all but 20 usable points", loyalty.Posting{Kind: loyalty.PostRedeem, Points: usableLess(t, k, on, "20")})
+	check("a cancellation of spent points", loyalty.Posting{Kind: loyalty.PostCancel, Order: "big", Shortfall: loyalty.ShortfallDebt})
+	check("an expiry run", loyalty.Posting{Kind: loyalty.PostExpire})
+	check("a deduction", loyalty.Posting{Kind: loyalty.PostAdjust, Points: lpts("-3")})
+}
+
+// usableLess returns the points usable on day less less.
+func usableLess(t *testing.T, k *loyaltyKit, day loyalty.Date, less string) decimal.Decimal {
+	t.Helper()
+	b, err := k.s.Balance(k.ctx, "a", loyalty.BalanceQuery{AsOf: day})
+	require.NoError(t, err)
+	return b.Available.Sub(lpts(less))
+}
+
+// fullState is the State of an account with every lot, its order's
+// entries and reservation, and what is available worked out by
+// loyalty.Summarise: what Apply is given by a store that hands it
+// everything. st is the account read back.
+func (k *loyaltyKit) fullState(st ledgerState, p loyalty.Posting) loyalty.State {
+	k.t.Helper()
+	s := loyalty.State{Account: st.Account, Lots: st.Lots}
+	s.Available = loyalty.Summarise(st.Account, st.Lots, loyalty.BalanceQuery{AsOf: p.Date}).Available
+	if p.Order != "" {
+		for _, e := range st.Entries {
+			if e.Order == p.Order {
+				s.OrderEntries = append(s.OrderEntries, e)
+			}
+		}
+		r, err := k.s.Reservation(k.ctx, p.Account, p.Order)
+		switch {
+		case err == nil:
+			s.Reservation = &r
+		case !errors.Is(err, store.ErrNotFound):
+			require.NoError(k.t, err, "setup: Reservation failed")
+		}
+	}
+	return s
 }
 
 func loyaltyExpireTwice(t *testing.T, k *loyaltyKit) {
@@ -582,9 +704,18 @@ func loyaltyRandom(t *testing.T, k *loyaltyKit) {
 				p = loyalty.Posting{Kind: loyalty.PostAdjust, Points: points.Neg()}
 			}
 			p.Date = date
-			_, err := k.post(acct, p)
+			p = k.posting(acct, p)
+			before := k.state(acct)
+			want, werr := loyalty.Apply(k.fullState(before, p), p)
+			got, err := k.s.Post(k.ctx, p)
 			if err != nil && !errors.Is(err, loyalty.ErrInsufficientPoints) && !errors.Is(err, loyalty.ErrRefused) && !errors.Is(err, loyalty.ErrInvalid) {
 				rt.Fatalf("step %d: %v", i, err)
+			}
+			switch {
+			case (err == nil) != (werr == nil):
+				rt.Fatalf("contract: Post decides as Apply given every lot — step %d (%s): Post %v, Apply %v", i, p.Kind, err, werr)
+			case err == nil && !same(rt, want.Result.Entries, got.Entries, "contract: Post writes what Apply decides given every lot — step %d (%s)", i, p.Kind):
+				rt.FailNow()
 			}
 			if !invariants(rt, k.state(acct), fmt.Sprintf("after step %d (%s)", i, p.Kind)) {
 				rt.FailNow()
