@@ -83,8 +83,12 @@
 // ids and keys are the host's text (account ids sort bytewise, COLLATE
 // "C"). Post runs in one transaction: it locks the account's row with
 // SELECT ... FOR NO KEY UPDATE, reads the key, the order's entries and
-// reservation and every lot with points left (one pipeline, with BEGIN),
-// calls loyalty.Apply, and writes the account, the lots, the entries, the
+// reservation and what the posting needs (loyalty.Posting.Needs: the
+// points available, summed by the server, and the soonest-expiring lots
+// until their running total covers the amount, read in growing batches
+// through the index of lots with points left; the order's lots for a
+// capture, release or return) in one pipeline with BEGIN, calls
+// loyalty.Apply, and writes the account, the lots, the entries, the
 // reservation and the key (a second pipeline) before COMMIT. The row lock
 // queues the postings of one account — concurrent redemptions never
 // overdraw it — and leaves other accounts alone; SERIALIZABLE was not
@@ -96,9 +100,17 @@
 // *loyalty.KeyReuseError. A failed or cancelled posting writes nothing and
 // leaves its key free. Balance and Qualifying sum in the server (partial
 // indexes on the lots with points left, by expiry and by day earned) and
-// build the result with loyalty.SummariseSums. A posting reads every lot
-// with points left, as loyalty.State requires: on an account with 10,000
-// such lots that costs tens of milliseconds.
+// build the result with loyalty.SummariseSums. A redemption on an account
+// with 10,000 lots with points left costs about 2 ms, an earning about 1
+// ms, with allocations independent of the number of lots.
+//
+// # Complaints
+//
+// Migration 0003 keeps complaints in crmkit_complaints: client, status,
+// handler, received-at, the SLA deadlines and version in columns, the rest
+// in a jsonb document. A complaint write locks its client's row FOR SHARE,
+// so it queues behind a merge of that client; MergeClients moves the
+// complaints to the survivor, each with its next version.
 //
 // # Listings
 //
