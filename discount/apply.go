@@ -13,7 +13,68 @@ import (
 type budgetCap struct {
 	set    bool
 	remain int64
-	key    UsageKey
+	key    keyKind
+}
+
+// keyKind names which usage counter of a rule a rejection refers to; the
+// result builds the UsageKey.
+type keyKind uint8
+
+const (
+	keyNone keyKind = iota
+	keyRule
+	keyRuleCustomer
+	keyCoupon
+	keyCouponCustomer
+)
+
+// usageKey returns the counter of kind k of rule c.
+func (p *pricing) usageKey(c *compiled, k keyKind) UsageKey {
+	switch k {
+	case keyRule:
+		return UsageKey{Rule: c.r.ID}
+	case keyRuleCustomer:
+		return UsageKey{Rule: c.r.ID, Customer: p.cart.Customer.ID}
+	case keyCoupon:
+		return UsageKey{Coupon: c.coupon}
+	case keyCouponCustomer:
+		return UsageKey{Coupon: c.coupon, Customer: p.cart.Customer.ID}
+	}
+	return UsageKey{}
+}
+
+// rejRec is a rejection, recorded without pointers; result turns it into
+// a Rejection.
+type rejRec struct {
+	cand, line, by int32 // by: -1 for none
+	reason         reasonCode
+	key            keyKind
+	budget         bool
+}
+
+// reasonCode is a RejectReason as its index in rejectReasons.
+type reasonCode uint8
+
+var rejectReasons = [...]RejectReason{LostOnPriority, LostTie, LimitExhausted, CustomerRequired,
+	MinQuantityNotReached, MinAmountNotReached, MaxQuantityExceeded, MaxAmountExceeded,
+	FloorReached, RuleMaxReached, NoEffect, ConditionLinesMissing}
+
+// codeOf returns the code of one of the reasons above.
+func codeOf(r RejectReason) reasonCode {
+	for i, x := range rejectReasons {
+		if x == r {
+			return reasonCode(i)
+		}
+	}
+	panic("discount: unknown reject reason " + string(r))
+}
+
+// hintRec is a hint, recorded compactly; result turns it into a Hint
+// (with the terms of the action at tier).
+type hintRec struct {
+	cand, line, tier int32
+	qty              decimal.Decimal
+	amt              money.Amount
 }
 
 // entry is one line's part of a rule being applied, in minor units.
@@ -21,9 +82,31 @@ type entry struct {
 	line   int
 	amount int64
 	base   int64
-	units  decimal.Decimal
+	unit   int32 // the units given (buy_x_get_y, free_item): see addUnits
 	tier   int
 	capped capSet
+}
+
+// addUnits keeps a number of units aside, so that the records that
+// refer to it hold no pointers, and returns its reference (never 0).
+func (p *pricing) addUnits(u decimal.Decimal) int32 {
+	p.units = append(p.units, u)
+	return int32(len(p.units))
+}
+
+// unitsOf returns the units of a reference from addUnits, or zero for 0.
+func (p *pricing) unitsOf(ref int32) decimal.Decimal {
+	if ref == 0 {
+		return decimal.Decimal{}
+	}
+	return p.units[ref-1]
+}
+
+// addShares keeps an order adjustment's shares aside and returns their
+// reference (never 0).
+func (p *pricing) addShares(s []Share) int32 {
+	p.shareLists = append(p.shareLists, s)
+	return int32(len(p.shareLists))
 }
 
 // capSet is a set of Caps, kept as bits until it is reported.
@@ -81,16 +164,23 @@ func (p *pricing) runRule(st *state, ci int32) {
 // reject records that rule ci matched but gave nothing to line (or to
 // the cart, when line is -1); by is the rule that kept it off, or -1.
 func (p *pricing) reject(st *state, ci int32, reason RejectReason, line int, by int32) {
-	c := p.cands[ci]
-	rej := Rejection{Rule: c.r.ID, RuleName: c.r.Name, Reason: reason, Line: line}
-	if line >= 0 {
-		rej.SKU = p.cart.Lines[line].SKU
-	}
-	if by >= 0 {
-		rej.By = p.cands[by].r.ID
-	}
 	if !st.dry {
-		st.rejects = append(st.rejects, rej)
+		st.rejects = append(st.rejects, rejRec{cand: ci, line: int32(line), by: by, reason: codeOf(reason)})
+	}
+}
+
+// rejection turns a record into the Rejection it reports.
+func (p *pricing) rejection(rej *Rejection, rec *rejRec) {
+	c := p.cands[rec.cand]
+	rej.Rule, rej.RuleName, rej.Reason, rej.Line, rej.Budget = c.r.ID, c.r.Name, rejectReasons[rec.reason], int(rec.line), rec.budget
+	if rec.line >= 0 {
+		rej.SKU = p.cart.Lines[rec.line].SKU
+	}
+	if rec.by >= 0 {
+		rej.By = p.cands[rec.by].r.ID
+	}
+	if rec.key != keyNone {
+		rej.Key = p.usageKey(c, rec.key)
 	}
 }
 
@@ -104,29 +194,30 @@ func (p *pricing) checkLimits(st *state, ci int32) (budgetCap, bool) {
 	if r.Limits.Total.IsZero() && r.Limits.PerCustomer.IsZero() && c.couponDef == nil {
 		return bc, true
 	}
-	fail := func(reason RejectReason, key UsageKey, budget bool) (budgetCap, bool) {
+	fail := func(reason RejectReason, key keyKind, budget bool) (budgetCap, bool) {
 		if !st.dry {
-			st.rejects = append(st.rejects, Rejection{Rule: r.ID, RuleName: r.Name, Reason: reason, Line: -1, Key: key, Budget: budget})
+			st.rejects = append(st.rejects, rejRec{cand: ci, line: -1, by: -1, reason: codeOf(reason), key: key, budget: budget})
 		}
 		return budgetCap{}, false
 	}
 	customer := p.cart.Customer.ID
 	type limited struct {
 		key    UsageKey
+		kind   keyKind
 		limit  Limit
 		inCart int64
 	}
 	var checks [4]limited
 	n := 0
 	if !r.Limits.Total.IsZero() {
-		checks[n] = limited{key: UsageKey{Rule: r.ID}, limit: r.Limits.Total}
+		checks[n] = limited{key: UsageKey{Rule: r.ID}, kind: keyRule, limit: r.Limits.Total}
 		n++
 	}
 	if !r.Limits.PerCustomer.IsZero() {
 		if customer == "" {
-			return fail(CustomerRequired, UsageKey{Rule: r.ID}, false)
+			return fail(CustomerRequired, keyRule, false)
 		}
-		checks[n] = limited{key: UsageKey{Rule: r.ID, Customer: customer}, limit: r.Limits.PerCustomer}
+		checks[n] = limited{key: UsageKey{Rule: r.ID, Customer: customer}, kind: keyRuleCustomer, limit: r.Limits.PerCustomer}
 		n++
 	}
 	if def := c.couponDef; def != nil {
@@ -137,21 +228,21 @@ func (p *pricing) checkLimits(st *state, ci int32) (budgetCap, bool) {
 			}
 		}
 		if !def.Total.IsZero() {
-			checks[n] = limited{key: UsageKey{Coupon: c.coupon}, limit: def.Total, inCart: inCart}
+			checks[n] = limited{key: UsageKey{Coupon: c.coupon}, kind: keyCoupon, limit: def.Total, inCart: inCart}
 			n++
 		}
 		if !def.PerCustomer.IsZero() {
 			if customer == "" {
-				return fail(CustomerRequired, UsageKey{Coupon: c.coupon}, false)
+				return fail(CustomerRequired, keyCoupon, false)
 			}
-			checks[n] = limited{key: UsageKey{Coupon: c.coupon, Customer: customer}, limit: def.PerCustomer, inCart: inCart}
+			checks[n] = limited{key: UsageKey{Coupon: c.coupon, Customer: customer}, kind: keyCouponCustomer, limit: def.PerCustomer, inCart: inCart}
 			n++
 		}
 	}
 	for _, ch := range checks[:n] {
 		counter := usageOf(p.usage, ch.key)
 		if ch.limit.MaxUses > 0 && counter.Uses >= ch.limit.MaxUses {
-			return fail(LimitExhausted, ch.key, false)
+			return fail(LimitExhausted, ch.kind, false)
 		}
 		if ch.limit.Budget.Currency().IsZero() {
 			continue
@@ -161,27 +252,56 @@ func (p *pricing) checkLimits(st *state, ci int32) (budgetCap, bool) {
 			remain = toMinor(left.Round(money.Down)) - ch.inCart
 		} // counters in another currency: the budget counts as spent
 		if remain <= 0 {
-			return fail(LimitExhausted, ch.key, true)
+			return fail(LimitExhausted, ch.kind, true)
 		}
 		if !bc.set || remain < bc.remain {
-			bc = budgetCap{set: true, remain: remain, key: ch.key}
+			bc = budgetCap{set: true, remain: remain, key: ch.kind}
 		}
 	}
 	return bc, true
 }
 
 // measure is the quantity (stock units) and amount (minor units) of a
-// set of lines.
+// set of lines. The quantity is kept as an fdec when it fits (qf), and as
+// a decimal when it is one line's (qty) or does not fit; quantity builds
+// the decimal when a hint needs it.
 type measure struct {
-	qty decimal.Decimal
-	amt int64
+	qty    decimal.Decimal
+	hasQty bool
+	qf     fdec
+	amt    int64
+}
+
+// quantity returns the measured quantity as a decimal: for several lines
+// their sum at the finest exponent among them (at most 0).
+func (m *measure) quantity() decimal.Decimal {
+	if !m.hasQty && m.qf.ok {
+		return decimal.New(int64(m.qf.c), m.qf.e)
+	}
+	return m.qty
+}
+
+// cmpQty compares the quantity with d (df its fdec).
+func (m *measure) cmpQty(d decimal.Decimal, df fdec) int {
+	if r, ok := cmpFdec(m.qf, df); ok {
+		return r
+	}
+	return m.quantity().Cmp(d)
+}
+
+// short returns d − the quantity (df is d's fdec), as d.Sub would.
+func (m *measure) short(d decimal.Decimal, df fdec) decimal.Decimal {
+	if r, ok := subFdec(df, m.qf); ok {
+		return r
+	}
+	return d.Sub(m.quantity())
 }
 
 // measureLines measures what rule c's conditions need of the lines.
 func (p *pricing) measureLines(st *state, c *compiled, lines []int) measure {
 	var m measure
 	if c.needQty {
-		m.qty = sumQty(st, lines)
+		m = sumQty(p, lines)
 	}
 	if c.needAmt {
 		net := c.r.Conditions.AmountBasis == BasisNet
@@ -197,51 +317,58 @@ func (p *pricing) measureLines(st *state, c *compiled, lines []int) measure {
 }
 
 // sumQty adds the stock quantities of lines: in integers when they fit
-// (aligned to the finest exponent), else in decimals.
-func sumQty(st *state, lines []int) decimal.Decimal {
+// (aligned to the finest exponent, at most 0), else in decimals.
+func sumQty(p *pricing, lines []int) measure {
 	if len(lines) == 1 {
-		return st.lines[lines[0]].qty
+		q := &p.qty[lines[0]]
+		if p.e.ref {
+			return measure{qty: q.qty, hasQty: true} // a reference compares decimals
+		}
+		return measure{qty: q.qty, hasQty: true, qf: q.qtyF.f}
+	}
+	if p.e.ref {
+		return sumQtySlow(p, lines)
 	}
 	exp := int32(0)
 	for _, li := range lines {
-		f := st.lines[li].qtyF.f
+		f := p.qty[li].qtyF.f
 		if !f.ok || f.e < -18 || f.e > 18 {
-			return sumQtySlow(st, lines)
+			return sumQtySlow(p, lines)
 		}
 		exp = min(exp, f.e)
 	}
 	var sum uint64
 	for _, li := range lines {
-		f := st.lines[li].qtyF.f
+		f := p.qty[li].qtyF.f
 		v, ok := mul64(f.c, pow10[f.e-exp])
 		if !ok {
-			return sumQtySlow(st, lines)
+			return sumQtySlow(p, lines)
 		}
 		if sum += v; sum>>fitBits != 0 {
-			return sumQtySlow(st, lines)
+			return sumQtySlow(p, lines)
 		}
 	}
-	return decimal.New(int64(sum), exp)
+	return measure{qf: fdec{c: sum, e: exp, ok: true}}
 }
 
-func sumQtySlow(st *state, lines []int) decimal.Decimal {
+func sumQtySlow(p *pricing, lines []int) measure {
 	var sum decimal.Decimal
 	for _, li := range lines {
-		sum = sum.Add(st.lines[li].qty)
+		sum = sum.Add(p.qty[li].qty)
 	}
-	return sum
+	return measure{qty: sum, hasQty: true}
 }
 
 // checkMeasure tests the quantity and amount conditions and returns the
 // reason they fail, if any.
-func checkMeasure(c *compiled, m measure) RejectReason {
+func checkMeasure(c *compiled, m *measure) RejectReason {
 	k := &c.r.Conditions
 	switch {
-	case !k.MaxQuantity.IsZero() && m.qty.Cmp(k.MaxQuantity) > 0:
+	case !k.MaxQuantity.IsZero() && m.cmpQty(k.MaxQuantity, c.maxQty) > 0:
 		return MaxQuantityExceeded
 	case c.maxAmt >= 0 && m.amt > c.maxAmt:
 		return MaxAmountExceeded
-	case !k.MinQuantity.IsZero() && m.qty.Cmp(k.MinQuantity) < 0:
+	case !k.MinQuantity.IsZero() && m.cmpQty(k.MinQuantity, c.minQty) < 0:
 		return MinQuantityNotReached
 	case c.minAmt >= 0 && m.amt < c.minAmt:
 		return MinAmountNotReached
@@ -251,27 +378,35 @@ func checkMeasure(c *compiled, m measure) RejectReason {
 
 // conditionsHint records what would unlock a rule whose minimum was not
 // reached.
-func (p *pricing) conditionsHint(st *state, c *compiled, line int, reason RejectReason, m measure) {
+func (p *pricing) conditionsHint(st *state, ci int32, line int, reason RejectReason, m measure) {
+	c := p.cands[ci]
 	if st.dry {
 		return
 	}
 	k := &c.r.Conditions
 	switch reason {
 	case MinQuantityNotReached:
-		p.hint(st, c, line, k.MinQuantity.Sub(m.qty), money.Amount{}, termsOf(&c.r.Action, -1))
+		p.hint(st, ci, line, m.short(k.MinQuantity, c.minQty), money.Amount{}, -1)
 	case MinAmountNotReached:
-		p.hint(st, c, line, decimal.Decimal{}, sub(k.MinAmount, p.money(m.amt)), termsOf(&c.r.Action, -1))
+		p.hint(st, ci, line, decimal.Decimal{}, sub(k.MinAmount, p.money(m.amt)), -1)
 	}
 }
 
-// hint records what would unlock a discount.
-func (p *pricing) hint(st *state, c *compiled, line int, qty decimal.Decimal, amt money.Amount, terms Terms) {
-	h := Hint{Rule: c.r.ID, RuleName: c.r.Name, Line: line, Quantity: qty, Amount: amt, Terms: terms}
-	if line >= 0 {
-		h.SKU = p.cart.Lines[line].SKU
-	}
+// hint records what would unlock a discount of rule ci: the terms of its
+// action at tier (see termsOf).
+func (p *pricing) hint(st *state, ci int32, line int, qty decimal.Decimal, amt money.Amount, tier int) {
 	if !st.dry {
-		st.hints = append(st.hints, h)
+		st.hints = append(st.hints, hintRec{cand: ci, line: int32(line), tier: int32(tier), qty: qty, amt: amt})
+	}
+}
+
+// hintOf turns a record into the Hint it reports.
+func (p *pricing) hintOf(h *Hint, rec *hintRec) {
+	c := p.cands[rec.cand]
+	h.Rule, h.RuleName, h.Line, h.Quantity, h.Amount = c.r.ID, c.r.Name, int(rec.line), rec.qty, rec.amt
+	h.Terms = termsOf(&c.r.Action, int(rec.tier))
+	if rec.line >= 0 {
+		h.SKU = p.cart.Lines[rec.line].SKU
 	}
 }
 
@@ -328,15 +463,26 @@ func (p *pricing) targetLines(ci int32) (targets, conds []int) {
 	}
 	if c.r.Scope.Kind == ScopeCross {
 		conds = p.selectorLines(&c.r.Scope.Condition)
-		for _, li := range p.selectorLines(&c.r.Scope.Target) {
+		var all []int
+		if c.crossIdx {
+			all = p.hits[ci] // the lines the index found, that match the target
+		} else {
+			all = p.selectorLines(&c.r.Scope.Target)
+		}
+		targets = p.open()
+		for _, li := range all {
 			if !slices.Contains(conds, li) {
 				targets = append(targets, li)
 			}
 		}
-		return targets, conds
+		return p.seal(targets), conds
 	}
 	return p.selectorLines(&c.r.Scope.Target), nil
 }
+
+// smallCart is the number of lines up to which a selector's SKUs are
+// looked up by scanning the lines rather than through a map.
+const smallCart = 64
 
 // selectorLines returns the lines a selector matches, in line order. A
 // selector with SKUs looks them up instead of testing every line.
@@ -345,14 +491,24 @@ func (p *pricing) selectorLines(s *Selector) []int {
 		return p.all
 	}
 	lines := p.cart.Lines
-	if len(s.SKUs) == 0 {
-		var out []int
+	if len(s.Categories) == 0 && len(s.Brands) == 0 && len(s.ExcludeSKUs) == 0 && len(lines) <= smallCart {
+		// SKUs alone: compare them directly.
+		out := p.open()
 		for li := range lines {
-			if s.Matches(&lines[li]) {
+			if contains(s.SKUs, lines[li].SKU) {
 				out = append(out, li)
 			}
 		}
-		return out
+		return p.seal(out)
+	}
+	if len(s.SKUs) == 0 || len(lines) <= smallCart {
+		out := p.open()
+		for li := range lines {
+			if s.matches(&lines[li]) {
+				out = append(out, li)
+			}
+		}
+		return p.seal(out)
 	}
 	if p.bySKU == nil {
 		// The first line of each SKU, and for each line the next line of
@@ -368,11 +524,11 @@ func (p *pricing) selectorLines(s *Selector) []int {
 			p.bySKU[lines[li].SKU] = li
 		}
 	}
-	var out []int
+	out := p.open()
 	for _, sku := range s.SKUs {
 		li, ok := p.bySKU[sku]
 		for ; ok && li >= 0; li = p.nextSKU[li] {
-			if s.Matches(&lines[li]) && !slices.Contains(out, li) {
+			if s.matches(&lines[li]) && !slices.Contains(out, li) {
 				out = append(out, li)
 			}
 		}
@@ -380,7 +536,7 @@ func (p *pricing) selectorLines(s *Selector) []int {
 	if len(s.SKUs) > 1 {
 		slices.Sort(out)
 	}
-	return out
+	return p.seal(out)
 }
 
 // runLineRule applies a line or cross rule.
@@ -419,9 +575,9 @@ func (p *pricing) runLineRule(st *state, ci int32, budget budgetCap) {
 	granted := false
 	for _, pl := range pools {
 		m := p.measureLines(st, c, pl.measure)
-		if reason := checkMeasure(c, m); reason != "" {
+		if reason := checkMeasure(c, &m); reason != "" {
 			p.reject(st, ci, reason, pl.line, -1)
-			p.conditionsHint(st, c, pl.line, reason, m)
+			p.conditionsHint(st, ci, pl.line, reason, m)
 			continue
 		}
 		if r.Action.Kind == ActionFreeItem {
@@ -460,7 +616,7 @@ func (p *pricing) rewardPool(st *state, ci int32, pl pool, m measure, eligible [
 	case ActionBuyXGetY:
 		return p.buyXGetY(st, ci, pl, eligible, out)
 	case ActionVolume:
-		tier := p.volumeTier(st, c, pl.line, m)
+		tier := p.volumeTier(st, ci, pl.line, m)
 		if tier < 0 {
 			p.reject(st, ci, tierReason(a), pl.line, -1)
 			return out
@@ -471,7 +627,7 @@ func (p *pricing) rewardPool(st *state, ci int32, pl pool, m measure, eligible [
 			bs := base(c, ls)
 			var d int64
 			if b.hasPrice {
-				d = max(0, bs-p.calc(p.mode, []factor{b.price, ls.qtyF}, nil))
+				d = max(0, bs-p.calc(p.mode, []factor{b.price, p.qty[li].qtyF}, nil))
 			} else {
 				d = p.calc(p.mode, []factor{p.minorFac(bs), b.pct}, []factor{facHundred})
 			}
@@ -488,12 +644,12 @@ func (p *pricing) rewardPool(st *state, ci int32, pl pool, m measure, eligible [
 			d = p.calc(p.mode, []factor{p.minorFac(bs), c.pct}, []factor{facHundred})
 		case ActionAmountOff:
 			if a.Per == PerUnit {
-				d = p.calc(p.mode, []factor{c.amt, ls.qtyF}, nil)
+				d = p.calc(p.mode, []factor{c.amt, p.qty[li].qtyF}, nil)
 			} else {
 				d = p.calc(p.mode, []factor{c.amt}, nil)
 			}
 		case ActionFixedPrice:
-			d = max(0, bs-p.calc(p.mode, []factor{c.amt, ls.qtyF}, nil))
+			d = max(0, bs-p.calc(p.mode, []factor{c.amt, p.qty[li].qtyF}, nil))
 		}
 		out = append(out, entry{line: li, amount: d, base: bs, tier: -1})
 	}
@@ -509,7 +665,8 @@ func tierReason(a *Action) RejectReason {
 
 // volumeTier returns the highest break reached by m, or -1, and records a
 // hint towards the next break.
-func (p *pricing) volumeTier(st *state, c *compiled, line int, m measure) int {
+func (p *pricing) volumeTier(st *state, ci int32, line int, m measure) int {
+	c := p.cands[ci]
 	a := &c.r.Action
 	tier := -1
 	for i := range c.breaks {
@@ -518,7 +675,7 @@ func (p *pricing) volumeTier(st *state, c *compiled, line int, m measure) int {
 		if a.By == ByAmount {
 			reached = m.amt >= b.minAmt
 		} else {
-			reached = m.qty.Cmp(b.minQty) >= 0
+			reached = m.cmpQty(b.minQty, b.minQtyF) >= 0
 		}
 		if !reached {
 			break
@@ -528,9 +685,9 @@ func (p *pricing) volumeTier(st *state, c *compiled, line int, m measure) int {
 	if next := tier + 1; next < len(a.Breaks) && !st.dry {
 		b := a.Breaks[next]
 		if a.By == ByAmount {
-			p.hint(st, c, line, decimal.Decimal{}, sub(b.MinAmount, p.money(m.amt)), termsOf(a, next))
+			p.hint(st, ci, line, decimal.Decimal{}, sub(b.MinAmount, p.money(m.amt)), next)
 		} else {
-			p.hint(st, c, line, b.MinQuantity.Sub(m.qty), money.Amount{}, termsOf(a, next))
+			p.hint(st, ci, line, m.short(b.MinQuantity, c.breaks[next].minQtyF), money.Amount{}, next)
 		}
 	}
 	return tier
@@ -564,11 +721,16 @@ func termsOf(a *Action, tier int) Terms {
 
 // buyXGetY computes a buy X get Y reward over one pool.
 func (p *pricing) buyXGetY(st *state, ci int32, pl pool, eligible []int, out []entry) []entry {
+	if !p.e.ref {
+		if res, ok := p.buyXGetYInt(st, ci, pl, eligible, out); ok {
+			return res
+		}
+	}
 	c := p.cands[ci]
 	a := &c.r.Action
 	var bought decimal.Decimal
 	for _, li := range pl.measure {
-		bought = bought.Add(st.lines[li].qty.Floor())
+		bought = bought.Add(p.qty[li].qty.Floor())
 	}
 	per := decimal.NewFromInt(a.Buy)
 	if c.r.Scope.Kind != ScopeCross {
@@ -577,7 +739,7 @@ func (p *pricing) buyXGetY(st *state, ci int32, pl pool, eligible []int, out []e
 	times, _ := bought.QuoRem(per, 0)
 	if times.IsZero() {
 		p.reject(st, ci, MinQuantityNotReached, pl.line, -1)
-		p.hint(st, c, pl.line, per.Sub(bought), money.Amount{}, termsOf(a, -1))
+		p.hint(st, ci, pl.line, per.Sub(bought), money.Amount{}, -1)
 		return out
 	}
 	if a.MaxApplications > 0 {
@@ -590,8 +752,8 @@ func (p *pricing) buyXGetY(st *state, ci int32, pl pool, eligible []int, out []e
 	if len(order) > 1 {
 		slices.SortStableFunc(order, func(x, y int) int {
 			lx, ly := &st.lines[x], &st.lines[y]
-			vx := decimal.NewFromInt(base(c, lx)).Mul(ly.qty)
-			vy := decimal.NewFromInt(base(c, ly)).Mul(lx.qty)
+			vx := decimal.NewFromInt(base(c, lx)).Mul(p.qty[y].qty)
+			vy := decimal.NewFromInt(base(c, ly)).Mul(p.qty[x].qty)
 			if a.Pick == MostExpensive {
 				return vy.Cmp(vx)
 			}
@@ -603,16 +765,107 @@ func (p *pricing) buyXGetY(st *state, ci int32, pl pool, eligible []int, out []e
 			break
 		}
 		ls := &st.lines[li]
-		units := decimal.Min(free, ls.qty.Floor())
+		units := decimal.Min(free, p.qty[li].qty.Floor())
 		if !units.IsPositive() {
 			continue
 		}
 		free = free.Sub(units)
 		bs := base(c, ls)
-		d := p.calc(p.mode, []factor{p.minorFac(bs), fac(units), c.pct}, []factor{ls.qtyF, facHundred})
-		out = append(out, entry{line: li, amount: d, base: bs, units: units, tier: -1})
+		d := p.calc(p.mode, []factor{p.minorFac(bs), fac(units), c.pct}, []factor{p.qty[li].qtyF, facHundred})
+		out = append(out, entry{line: li, amount: d, base: bs, unit: p.addUnits(units), tier: -1})
 	}
 	return out
+}
+
+// buyXGetYInt is buyXGetY in integers, for quantities that fit with no
+// positive exponent (then every number it reports is a whole number at
+// exponent 0, as the decimal path gives it). ok is false, before doing
+// anything, when it does not apply.
+func (p *pricing) buyXGetYInt(st *state, ci int32, pl pool, eligible []int, out []entry) (_ []entry, ok bool) {
+	c := p.cands[ci]
+	a := &c.r.Action
+	floor := func(li int) (uint64, bool) {
+		f := p.qty[li].qtyF.f
+		if !f.ok || f.e > 0 || f.e < -18 {
+			return 0, false
+		}
+		return f.c / pow10[-f.e], true
+	}
+	for _, li := range eligible {
+		if _, ok := floor(li); !ok {
+			return out, false
+		}
+	}
+	var bought uint64
+	for _, li := range pl.measure {
+		q, ok := floor(li)
+		if !ok {
+			return out, false
+		}
+		if bought += q; bought>>fitBits != 0 {
+			return out, false
+		}
+	}
+	if a.Buy <= 0 || a.Get < 0 || a.Buy > 1<<40 || a.Get > 1<<40 || a.MaxApplications < 0 {
+		return out, false
+	}
+	per := uint64(a.Buy)
+	if c.r.Scope.Kind != ScopeCross {
+		per += uint64(a.Get)
+	}
+	times := bought / per
+	if times == 0 {
+		p.reject(st, ci, MinQuantityNotReached, pl.line, -1)
+		p.hint(st, ci, pl.line, wholeDec(per-bought), money.Amount{}, -1)
+		return out, true
+	}
+	if a.MaxApplications > 0 {
+		times = min(times, uint64(a.MaxApplications))
+	}
+	free, fits := mul64(times, uint64(a.Get))
+	if !fits {
+		return out, false
+	}
+	// Units are taken cheapest first (or most expensive first), comparing
+	// unit prices base/qty by cross-multiplication; ties keep line order.
+	order := eligible
+	if len(order) > 1 {
+		order = slices.Clone(eligible)
+		slices.SortStableFunc(order, func(x, y int) int {
+			lx, ly := &st.lines[x], &st.lines[y]
+			vx := decimal.NewFromInt(base(c, lx)).Mul(p.qty[y].qty)
+			vy := decimal.NewFromInt(base(c, ly)).Mul(p.qty[x].qty)
+			if a.Pick == MostExpensive {
+				return vy.Cmp(vx)
+			}
+			return vx.Cmp(vy)
+		})
+	}
+	for _, li := range order {
+		if free == 0 {
+			break
+		}
+		q, _ := floor(li)
+		units := min(free, q)
+		if units == 0 {
+			continue
+		}
+		free -= units
+		ls := &st.lines[li]
+		bs := base(c, ls)
+		u := wholeDec(units)
+		d := p.calc(p.mode, []factor{p.minorFac(bs), fac(u), c.pct}, []factor{p.qty[li].qtyF, facHundred})
+		out = append(out, entry{line: li, amount: d, base: bs, unit: p.addUnits(u), tier: -1})
+	}
+	return out, true
+}
+
+// wholeDec returns v (below 2^63) as a decimal at exponent 0.
+func wholeDec(v uint64) decimal.Decimal {
+	if v < uint64(len(smallInts)) {
+		return smallInts[v]
+	}
+	return decimal.New(int64(v), 0)
 }
 
 // freeItem makes the free units of the rule's SKU free on the lines that
@@ -632,18 +885,18 @@ func (p *pricing) freeItem(st *state, ci int32, out []entry) []entry {
 			continue
 		}
 		ls := &st.lines[li]
-		if !ls.qty.IsPositive() {
+		if !p.qty[li].qty.IsPositive() {
 			continue
 		}
 		if by := p.blockedBy(st, ci, li); by >= 0 {
 			p.block(st, ci, by, li)
 			continue
 		}
-		units := decimal.Min(left, ls.qty)
+		units := decimal.Min(left, p.qty[li].qty)
 		left = left.Sub(units)
 		bs := base(c, ls)
-		d := p.calc(p.mode, []factor{p.minorFac(bs), fac(units)}, []factor{ls.qtyF})
-		out = append(out, entry{line: li, amount: d, base: bs, units: units, tier: -1})
+		d := p.calc(p.mode, []factor{p.minorFac(bs), fac(units)}, []factor{p.qty[li].qtyF})
+		out = append(out, entry{line: li, amount: d, base: bs, unit: p.addUnits(units), tier: -1})
 	}
 	if left.IsPositive() {
 		if !st.dry {
@@ -680,8 +933,8 @@ func (p *pricing) finish(st *state, ci int32, entries []entry, budget budgetCap,
 		switch {
 		case e.capped.has(capBudgetBit):
 			if !st.dry {
-				st.rejects = append(st.rejects, Rejection{Rule: c.r.ID, RuleName: c.r.Name, Reason: LimitExhausted,
-					Line: e.line, SKU: p.cart.Lines[e.line].SKU, Key: budget.key, Budget: true})
+				st.rejects = append(st.rejects, rejRec{cand: ci, line: int32(e.line), by: -1, reason: codeOf(LimitExhausted),
+					key: budget.key, budget: true})
 			}
 		case e.capped.has(capRuleMaxBit):
 			p.reject(st, ci, RuleMaxReached, e.line, -1)
@@ -714,29 +967,30 @@ func (p *pricing) finish(st *state, ci int32, entries []entry, budget budgetCap,
 		p.touch(ls, ci)
 		if !st.dry {
 			st.adjs = append(st.adjs, adjRec{cand: ci, line: int32(e.line), tier: int32(e.tier), approval: needsApproval,
-				amount: e.amount, base: e.base, units: e.units, capped: e.capped})
+				amount: e.amount, base: e.base, unit: e.unit, capped: e.capped})
 		}
 	}
 	p.spend(st, ci, total, first)
 }
 
 // capTotal cuts the entries so that they add up to at most limit (minor
-// units; -1 for none), in proportion to their amounts, with money's
-// allocation.
+// units; -1 for none), in proportion to their amounts, with the largest
+// remainder method of money's allocation.
 func (p *pricing) capTotal(entries []entry, total, limit int64, why capSet) int64 {
 	if limit < 0 || total <= limit {
 		return total
 	}
-	weights := make([]decimal.Decimal, len(entries))
-	for i, e := range entries {
-		weights[i] = decimal.NewFromInt(e.amount)
+	sc := p.sc
+	sc.w, sc.parts = grow(sc.w, len(entries)), grow(sc.parts, len(entries))[:len(entries)]
+	for _, e := range entries {
+		if e.amount < 0 {
+			return total // unreachable: amounts are never negative
+		}
+		sc.w = append(sc.w, e.amount)
 	}
-	parts, err := p.money(limit).Allocate(weights, p.mode)
-	if err != nil {
-		return total // unreachable: total is positive, so some weight is
-	}
+	p.split(limit, sc.w, sc.parts) // total is positive, so some weight is
 	for i := range entries {
-		v := p.minorOf(parts[i])
+		v := sc.parts[i]
 		if v < entries[i].amount {
 			entries[i].capped |= why
 		}
@@ -797,30 +1051,29 @@ func (p *pricing) approve(st *state, c *compiled, amount, baseTotal int64) bool 
 	return true
 }
 
-// adjustment turns a record into the Adjustment it reports. lines are the
-// priced lines, whose amounts are shared where a base equals them.
-func (p *pricing) adjustment(rec *adjRec, st *state, lines []PricedLine) Adjustment {
+// adjustment fills adj, a zero Adjustment of the result, from a record.
+// lines are the priced lines, whose amounts are shared where a base
+// equals them.
+func (p *pricing) adjustment(adj *Adjustment, rec *adjRec, st *state, lines []PricedLine) {
 	c := p.cands[rec.cand]
-	var bs money.Amount
 	if rec.line >= 0 && rec.base == st.lines[rec.line].list {
-		bs = lines[rec.line].List
+		adj.Base = lines[rec.line].List
 	} else {
-		bs = p.money(rec.base)
+		adj.Base = p.money(rec.base)
 	}
-	amt := rec.amt
-	if amt.Currency().IsZero() {
-		amt = p.money(rec.amount)
+	adj.Amount = p.money(rec.amount)
+	adj.Rule, adj.RuleName, adj.Scope, adj.Stacking = c.r.ID, c.r.Name, c.r.Scope.Kind, c.r.Stacking
+	adj.Line, adj.Terms, adj.Units, adj.Capped = int(rec.line), termsOf(&c.r.Action, int(rec.tier)), p.unitsOf(rec.unit), rec.capped.list()
+	if rec.shares > 0 {
+		adj.Shares = p.shareLists[rec.shares-1]
 	}
-	adj := Adjustment{Rule: c.r.ID, RuleName: c.r.Name, Scope: c.r.Scope.Kind, Stacking: c.r.Stacking,
-		Line: int(rec.line), Amount: amt, Base: bs, Terms: termsOf(&c.r.Action, int(rec.tier)),
-		Units: rec.units, Capped: rec.capped.list(), Coupon: c.coupon, NeedsApproval: rec.approval, Shares: rec.shares}
+	adj.Coupon, adj.NeedsApproval = c.coupon, rec.approval
 	if rec.line >= 0 {
 		adj.SKU = p.cart.Lines[rec.line].SKU
 	}
 	if c.r.Manual != nil {
 		adj.GrantedBy = c.r.Manual.GrantedBy
 	}
-	return adj
 }
 
 // runOrderRule applies an order rule.
@@ -838,8 +1091,8 @@ func (p *pricing) runOrderRule(st *state, ci int32, budget budgetCap) {
 		return // an empty cart
 	}
 	m := p.measureLines(st, c, measureLines)
-	if reason := checkMeasure(c, m); reason != "" {
-		p.conditionsHint(st, c, -1, reason, m)
+	if reason := checkMeasure(c, &m); reason != "" {
+		p.conditionsHint(st, ci, -1, reason, m)
 		p.reject(st, ci, reason, -1, -1)
 		return
 	}
@@ -849,12 +1102,12 @@ func (p *pricing) runOrderRule(st *state, ci int32, budget budgetCap) {
 	}
 	tier := -1
 	if a.Kind == ActionVolume {
-		if tier = p.volumeTier(st, c, -1, m); tier < 0 {
+		if tier = p.volumeTier(st, ci, -1, m); tier < 0 {
 			p.reject(st, ci, tierReason(a), -1, -1)
 			return
 		}
 	}
-	eligible := make([]int, 0, len(p.cart.Lines))
+	eligible := p.lineBuf(len(p.cart.Lines))
 	var bs, room int64
 	for li := range p.cart.Lines {
 		if by := p.blockedBy(st, ci, li); by >= 0 {
@@ -901,102 +1154,94 @@ func (p *pricing) runOrderRule(st *state, ci int32, budget budgetCap) {
 		}
 		return
 	}
-	dAmt := p.money(d)
-	shares := p.spread(st, d, dAmt, eligible)
+	shares := p.spread(st, d, eligible)
 	needsApproval := p.approve(st, c, d, bs)
-	out := make([]Share, 0, len(shares))
-	for i, li := range eligible {
-		if sh := shares[i]; sh.v > 0 {
-			ls := &st.lines[li]
-			ls.net -= sh.v
-			p.touch(ls, ci)
-			if sh.amt.Currency().IsZero() {
-				sh.amt = p.money(sh.v)
+	var out []Share
+	if !st.dry {
+		k := 0
+		for _, v := range shares {
+			if v > 0 {
+				k++
 			}
-			out = append(out, Share{Line: li, Amount: sh.amt})
+		}
+		out = make([]Share, 0, k)
+	}
+	for i, li := range eligible {
+		if v := shares[i]; v > 0 {
+			ls := &st.lines[li]
+			ls.net -= v
+			p.touch(ls, ci)
+			if !st.dry {
+				out = append(out, Share{Line: li, Amount: p.money(v)})
+			}
 		}
 	}
 	if !st.dry {
 		st.adjs = append(st.adjs, adjRec{cand: ci, line: -1, tier: int32(tier), approval: needsApproval,
-			amount: d, amt: dAmt, base: bs, capped: capped, shares: out})
+			amount: d, base: bs, capped: capped, shares: p.addShares(out)})
 	}
 	p.spend(st, ci, d, len(st.adjs)-1)
 }
 
 // spread splits an order discount d over the eligible lines in proportion
-// to their order bases (their nets after the line rules) with money's
-// allocation (largest remainder, rounded to the minor unit), so that the
-// shares add up to d exactly. A share that would take a line below its
-// floor is cut to the floor and the rest is spread again over the other
-// lines; d is never more than the lines' total headroom, so everything
-// is placed. (A line with room has a positive net, so a positive order
-// base: every active line has a positive weight.)
-func (p *pricing) spread(st *state, d int64, dAmt money.Amount, eligible []int) []share {
-	if p.weights == nil {
-		// The weights are the same for every order rule: build them once.
-		p.weights = make([]decimal.Decimal, len(st.lines))
-		for i := range st.lines {
-			p.weights[i] = decimal.NewFromInt(st.lines[i].orderBase)
-		}
-	}
-	shares := make([]share, len(eligible))
-	room := make([]int64, len(eligible))
-	active := make([]int, 0, len(eligible))
+// to their order bases (their nets after the line rules) with the largest
+// remainder method of money's allocation (split), so that the shares add
+// up to d exactly. A share that would take a line below its floor is cut
+// to the floor and the rest is spread again over the other lines; d is
+// never more than the lines' total headroom, so everything is placed. (A
+// line with room has a positive net, so a positive order base: every
+// active line has a positive weight.) It returns the share of each
+// eligible line, in a scratch buffer.
+func (p *pricing) spread(st *state, d int64, eligible []int) []int64 {
+	sc := p.sc
+	n := len(eligible)
+	shares := grow(sc.shares, n)[:n]
+	clear(shares)
+	room := grow(sc.room, n)[:n]
+	active := grow(sc.active, n)
 	for i, li := range eligible {
 		room[i] = st.lines[li].net - st.lines[li].floor
 		if room[i] > 0 {
 			active = append(active, i)
 		}
 	}
-	left, leftAmt := d, dAmt
-	weights := make([]decimal.Decimal, 0, len(active))
+	sc.shares, sc.room, sc.active = shares, room, active
+	left := d
 	for left > 0 && len(active) > 0 {
-		weights = weights[:0]
+		w, parts := grow(sc.w, len(active)), grow(sc.parts, len(active))[:len(active)]
+		var sum int64
 		for _, i := range active {
-			weights = append(weights, p.weights[eligible[i]])
+			ob := st.lines[eligible[i]].orderBase
+			w = append(w, ob)
+			sum += ob
 		}
-		if leftAmt.Currency().IsZero() {
-			leftAmt = p.money(left)
-		}
-		parts, err := leftAmt.Allocate(weights, p.mode)
-		if err != nil {
+		sc.w, sc.parts = w, parts
+		if sum <= 0 {
 			break // unreachable: every active line has a positive weight
 		}
-		next := active[:0:0]
+		p.split(left, w, parts)
+		next := active[:0]
+		filled := false
 		for j, i := range active {
-			if v := p.minorOf(parts[j]); v >= room[i] {
+			if parts[j] >= room[i] {
 				// Fill this line to its floor and spread the rest again.
-				shares[i].v += room[i]
+				shares[i] += room[i]
 				left -= room[i]
 				room[i] = 0
+				filled = true
 				continue
 			}
 			next = append(next, i)
 		}
-		if len(next) == len(active) {
+		if !filled {
 			for j, i := range active {
-				if shares[i].v == 0 {
-					shares[i].amt = parts[j] // the part as money built it
-				}
-				shares[i].v += p.minorOf(parts[j])
+				shares[i] += parts[j]
 			}
 			break
 		}
-		active, leftAmt = next, money.Amount{}
-	}
-	for i := range shares {
-		if sh := &shares[i]; !sh.amt.Currency().IsZero() && p.minorOf(sh.amt) != sh.v {
-			sh.amt = money.Amount{} // filled in steps: built by the caller
-		}
+		active = next
 	}
 	return shares
-}
-
-// share is one line's part of an order discount: v minor units, and the
-// Amount when money's allocation already built it.
-type share struct {
-	v   int64
-	amt money.Amount
 }
 
 // result builds the PricedCart from the final state.
@@ -1005,24 +1250,33 @@ func (p *pricing) result(st *state) *PricedCart {
 		Currency: p.cur, At: p.cart.At, Rounding: p.mode, Customer: p.cart.Customer.ID,
 		Lines:       make([]PricedLine, len(st.lines)),
 		Adjustments: make([]Adjustment, len(st.adjs)),
-		NotApplied:  st.rejects, Hints: st.hints, FreeItems: st.free, Approvals: st.approvals,
+		// The rejections and hints are built in scratch buffers: copy them
+		// out at their size (never nil, as callers may rely on).
+		NotApplied: make([]Rejection, len(st.rejects)),
+		Hints:      make([]Hint, len(st.hints)),
+		FreeItems:  st.free, Approvals: st.approvals,
 	}
 	var list, net int64
 	for i := range st.lines {
-		ls, l := &st.lines[i], &p.cart.Lines[i]
-		pl := PricedLine{ID: l.ID, SKU: l.SKU, Quantity: l.Quantity, Unit: l.Unit, StockQuantity: ls.qty,
-			ListPrice: l.ListPrice, List: p.money(ls.list)}
+		ls, l, pl := &st.lines[i], &p.cart.Lines[i], &out.Lines[i]
+		pl.ID, pl.SKU, pl.Quantity, pl.Unit, pl.StockQuantity = l.ID, l.SKU, l.Quantity, l.Unit, p.qty[i].qty
+		pl.ListPrice, pl.List = l.ListPrice, p.money(ls.list)
 		if ls.net == ls.list {
 			pl.Discount, pl.Net = p.money(0), pl.List
 		} else {
 			pl.Discount, pl.Net = p.money(ls.list-ls.net), p.money(ls.net)
 		}
-		out.Lines[i] = pl
 		list += ls.list
 		net += ls.net
 	}
 	for i := range st.adjs {
-		out.Adjustments[i] = p.adjustment(&st.adjs[i], st, out.Lines)
+		p.adjustment(&out.Adjustments[i], &st.adjs[i], st, out.Lines)
+	}
+	for i := range st.rejects {
+		p.rejection(&out.NotApplied[i], &st.rejects[i])
+	}
+	for i := range st.hints {
+		p.hintOf(&out.Hints[i], &st.hints[i])
 	}
 	out.List, out.Discount, out.Net = p.money(list), p.money(list-net), p.money(net)
 	out.Uses = p.uses(st, out.Adjustments)

@@ -131,14 +131,15 @@ func normCoupon(s string) string { return strings.ToUpper(strings.TrimSpace(s)) 
 
 // validateCart checks the cart and returns the first problem as an
 // *InputError naming the field.
-func validateCart(c *Cart) error {
+// ids and parents are empty maps it may fill (Price passes pooled ones).
+func validateCart(c *Cart, ids map[string]int, parents map[string]string) error {
 	if c.Currency.IsZero() {
 		return &InputError{Field: "currency", Reason: ReasonRequired}
 	}
 	if c.At.IsZero() {
 		return &InputError{Field: "at", Reason: ReasonRequired}
 	}
-	if err := checkCustomer(c.Customer); err != nil {
+	if err := checkCustomer(&c.Customer); err != nil {
 		return err
 	}
 	for i, code := range c.Coupons {
@@ -150,18 +151,6 @@ func validateCart(c *Cart) error {
 			return &InputError{Field: field, Reason: r, Value: code}
 		}
 	}
-	var ids map[string]int
-	for i := range c.Lines {
-		if c.Lines[i].ID != "" {
-			ids = make(map[string]int, len(c.Lines))
-			break
-		}
-	}
-	depth := 0
-	for i := range c.Lines {
-		depth += len(c.Lines[i].Category)
-	}
-	parents := make(map[string]string, depth)
 	for i := range c.Lines {
 		if err := checkLine(c, i, ids, parents); err != nil {
 			return err
@@ -170,8 +159,8 @@ func validateCart(c *Cart) error {
 	return nil
 }
 
-func checkCustomer(cu Customer) error {
-	single := []struct {
+func checkCustomer(cu *Customer) error {
+	single := [...]struct {
 		field, value string
 	}{{"customer.id", cu.ID}, {"customer.tier", cu.Tier}, {"customer.contract", cu.Contract}}
 	for _, s := range single {
@@ -179,7 +168,7 @@ func checkCustomer(cu Customer) error {
 			return &InputError{Field: s.field, Reason: r, Value: s.value}
 		}
 	}
-	lists := []struct {
+	lists := [...]struct {
 		field  string
 		values []string
 	}{{"customer.groups", cu.Groups}, {"customer.tags", cu.Tags}}

@@ -264,7 +264,11 @@
 // selector), by customer id, group, tier, contract and tag (rules with
 // customer conditions only) and by coupon code, so the cost of pricing a
 // cart grows with the rules that can match its lines and customer, not
-// with the size of the rule set. BenchmarkPrice prices a 20-line cart
+// with the size of the rule set. The index has one visible edge: a rule
+// with a product selector is judged only for a cart holding a line with
+// one of the keys it is filed under (for a line rule, a line its target
+// selects), so for other carts it is not listed in NotApplied, even when
+// its limit has run out or its condition lines are missing. BenchmarkPrice prices a 20-line cart
 // against 1,000 and 100,000 rules shaped alike (bench_test.go describes
 // them); the working buffers of a call are pooled, so what a call
 // allocates is mostly its result.

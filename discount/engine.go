@@ -44,6 +44,7 @@ type compiled struct {
 	couponDef *Coupon // the coupon's limits, if it has an entry
 	fromCart  bool    // a manual discount that came with the cart
 	product   bool    // filed in the index under a product key of a line rule
+	crossIdx  bool    // a cross rule filed in the index under its target's product keys
 	locking   bool    // exclusive or stop
 
 	// Numbers of the action, ready for computing.
@@ -54,11 +55,13 @@ type compiled struct {
 	// maxDisc (the rule's cap) down. -1 means none.
 	minAmt, maxAmt, maxDisc int64
 	needQty, needAmt        bool // the conditions measure quantity, amount
+	minQty, maxQty          fdec // the quantity conditions, for comparing in integers
 }
 
 // cbreak is a volume break ready for computing.
 type cbreak struct {
 	minQty   decimal.Decimal
+	minQtyF  fdec
 	minAmt   int64
 	pct      factor
 	price    factor
@@ -94,6 +97,13 @@ type Engine struct {
 	coupons   map[string]*Coupon
 	idx       index
 	marginDen factor // 1 − MinMargin/100
+	// ref makes the engine a reference for tests: every number is
+	// computed on money's decimal path (no integer shortcuts); tests also
+	// give it an index that yields every rule, and refSkip, which says
+	// without the index which rules the index leaves out for a cart (see
+	// export_test.go).
+	ref     bool
+	refSkip func(*Cart, *Rule) bool
 }
 
 // NewEngine validates the rule set and options and builds the engine.
@@ -173,8 +183,14 @@ func (e *Engine) compile(r *Rule, fromCart bool) (compiled, error) {
 			}
 		}
 	}
-	if _, ok := productSelector(r); ok && r.Scope.Kind == ScopeLine && !fromCart {
-		c.product = true
+	if _, ok := productSelector(r); ok && !fromCart {
+		switch r.Scope.Kind {
+		case ScopeLine:
+			c.product = true
+		case ScopeCross:
+			t := &r.Scope.Target
+			c.crossIdx = len(t.SKUs)+len(t.Categories)+len(t.Brands) > 0
+		}
 	}
 	c.locking = r.Stacking == Exclusive || r.Stacking == Stop
 	a, k := &r.Action, &r.Conditions
@@ -188,7 +204,7 @@ func (e *Engine) compile(r *Rule, fromCart bool) (compiled, error) {
 		c.amt = fac(a.Amount.Decimal())
 	}
 	for _, b := range a.Breaks {
-		c.breaks = append(c.breaks, cbreak{minQty: b.MinQuantity, minAmt: threshold(b.MinAmount, money.Ceiling),
+		c.breaks = append(c.breaks, cbreak{minQty: b.MinQuantity, minQtyF: toFdec(b.MinQuantity), minAmt: threshold(b.MinAmount, money.Ceiling),
 			pct: fac(b.Percent), price: fac(b.Price.Decimal()), hasPrice: !b.Price.Currency().IsZero()})
 	}
 	c.minAmt = threshold(k.MinAmount, money.Ceiling)
@@ -201,6 +217,7 @@ func (e *Engine) compile(r *Rule, fromCart bool) (compiled, error) {
 	if k.MinAmount.IsZero() {
 		c.minAmt = -1
 	}
+	c.minQty, c.maxQty = toFdec(k.MinQuantity), toFdec(k.MaxQuantity)
 	c.needQty = !k.MinQuantity.IsZero() || !k.MaxQuantity.IsZero() || (a.Kind == ActionVolume && a.By != ByAmount)
 	c.needAmt = c.minAmt >= 0 || c.maxAmt >= 0 || (a.Kind == ActionVolume && a.By == ByAmount)
 	return c, nil
@@ -239,31 +256,40 @@ func (e *Engine) Options() Options { return e.opts }
 
 // pricing holds what one call of Price knows and does not change.
 type pricing struct {
-	e       *Engine
-	cart    *Cart
-	usage   Usage
-	cur     money.Currency
-	minor   int32
-	mode    money.RoundingMode
-	date    Date
-	coupons []string // normalised codes presented
-	cands   []*compiled
-	hits    [][]int           // per candidate: its target lines when found through the index, else nil
-	all     []int             // 0..len(lines)-1
-	entries []entry           // reused by each line rule
-	weights []decimal.Decimal // the order bases, as allocation weights
-	lineBuf []int             // backs hits
-	bySKU   map[string]int    // the first line of each SKU, built when a selector needs it
-	nextSKU []int             // the next line of the same SKU, or -1
+	e          *Engine
+	cart       *Cart
+	usage      Usage
+	sc         *scratch
+	cur        money.Currency
+	minor      int32
+	mode       money.RoundingMode
+	date       Date
+	coupons    []string // normalised codes presented
+	cands      []*compiled
+	hits       [][]int           // per candidate: its target lines when found through the index (line rules, cross rules with crossIdx), else nil
+	all        []int             // 0..len(lines)-1
+	entries    []entry           // reused by each line rule
+	ints       []int             // backs hits and the line lists of rules
+	qty        []lineQty         // per line
+	units      []decimal.Decimal // see addUnits
+	shareLists [][]Share         // see addShares
+	bySKU      map[string]int    // the first line of each SKU, built when a selector needs it in a large cart
+	nextSKU    []int             // the next line of the same SKU, or -1
 }
 
 // lineState is what the engine tracks per line while pricing, in minor
-// units.
+// units. It holds no pointers, so that copying it (for tied groups) is a
+// plain copy.
 type lineState struct {
 	list, net, floor, orderBase int64
-	qty                         decimal.Decimal // stock units
-	qtyF                        factor
 	touchedBy, lockedBy         int32 // candidate number, or -1
+}
+
+// lineQty is a line's quantity in stock units, which pricing never
+// changes.
+type lineQty struct {
+	qty  decimal.Decimal
+	qtyF factor
 }
 
 type couponSpend struct {
@@ -283,15 +309,14 @@ type conflict struct {
 }
 
 // adjRec is an applied adjustment, recorded compactly; result turns it
-// into an Adjustment.
+// into an Adjustment. It holds no pointers: its units and shares are kept
+// aside (addUnits, addShares).
 type adjRec struct {
 	cand, line, tier int32
+	unit, shares     int32 // references, or 0
 	approval         bool
-	amount, base     int64
-	amt              money.Amount // amount, when already built
-	units            decimal.Decimal
 	capped           capSet
-	shares           []Share
+	amount, base     int64
 }
 
 // state is what pricing has done so far; groups of tied rules are tried
@@ -299,8 +324,8 @@ type adjRec struct {
 type state struct {
 	lines     []lineState
 	adjs      []adjRec
-	rejects   []Rejection
-	hints     []Hint
+	rejects   []rejRec
+	hints     []hintRec
 	free      []FreeItem
 	approvals []Approval
 	coupons   []couponSpend
@@ -320,8 +345,12 @@ type mark struct {
 	adjs, rejects, hints, free, approvals, applied, conflict int
 }
 
-func (s *state) mark() mark {
-	return mark{lines: slices.Clone(s.lines), coupons: slices.Clone(s.coupons),
+// mark copies the per-line state and coupon spends into the scratch
+// buffers of sc (one mark is alive at a time: a group's).
+func (s *state) mark(sc *scratch) mark {
+	sc.snapLines = append(sc.snapLines[:0], s.lines...)
+	sc.snapCoupons = append(sc.snapCoupons[:0], s.coupons...)
+	return mark{lines: sc.snapLines, coupons: sc.snapCoupons,
 		adjs: len(s.adjs), rejects: len(s.rejects), hints: len(s.hints), free: len(s.free),
 		approvals: len(s.approvals), applied: len(s.applied), conflict: len(s.conflicts)}
 }
@@ -336,41 +365,85 @@ func (s *state) restore(m mark) {
 	s.conflicts = s.conflicts[:m.conflict]
 }
 
-// trial returns a state that starts from m for a dry run: it has the
-// per-line state and coupon spends of m and records no output (which
-// rules never read back).
-func trial(m mark) *state {
-	return &state{lines: slices.Clone(m.lines), coupons: slices.Clone(m.coupons), dry: true}
+// trial resets t, in sc's trial buffers, to start from m for a dry run:
+// it has the per-line state and coupon spends of m and records no
+// output (which rules never read back).
+func (sc *scratch) trial(m mark) *state {
+	t := &sc.trialState
+	*t = state{lines: append(t.lines[:0], m.lines...), coupons: append(t.coupons[:0], m.coupons...),
+		applied: t.applied[:0], conflicts: t.conflicts[:0], dry: true}
+	return t
 }
 
 // scratch holds the working buffers of one call of Price, reused between
 // calls so that only the result is allocated. Nothing in a PricedCart
 // points into it.
 type scratch struct {
-	ids      []int32
-	hits     []uint64
-	cands    []*compiled
-	hitLines [][]int
-	lineBuf  []int
-	all      []int
-	lines    []lineState
-	adjs     []adjRec
-	applied  []appliedRule
-	entries  []entry
+	ids         []int32
+	hits        []uint64
+	cands       []*compiled
+	hitLines    [][]int
+	ints        []int
+	qty         []lineQty
+	units       []decimal.Decimal
+	shareLists  [][]Share
+	lines       []lineState
+	snapLines   []lineState
+	snapCoupons []couponSpend
+	trialState  state
+	adjs        []adjRec
+	applied     []appliedRule
+	conflicts   []conflict
+	coupons     []couponSpend
+	entries     []entry
+	rejects     []rejRec
+	hints       []hintRec
+	alloc       allocBuf
+	w, parts    []int64 // weights and parts of an allocation
+	shares      []int64 // spread's
+	room        []int64
+	active      []int
+	order       []int32
+	cart        Cart
+	lineIDs     map[string]int
+	parents     map[string]string
+	codes       []string
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// release clears what the buffers point to (so that a pooled scratch
-// keeps no engine or cart alive) and returns them to the pool.
-func (sc *scratch) release(p *pricing, st *state) {
+// keep clears what a call put in the buffers (so that a pooled scratch
+// keeps no engine or cart alive) and stores the buffers it grew back
+// into sc. st is nil when the call failed before pricing.
+func (sc *scratch) keep(p *pricing, st *state) {
 	clear(p.cands)
 	clear(p.hits)
-	clear(st.lines)
-	clear(st.adjs)
-	clear(p.entries[:cap(p.entries)])
-	sc.cands, sc.hitLines, sc.lineBuf, sc.all = p.cands[:0], p.hits[:0], p.lineBuf[:0], p.all[:0]
-	sc.lines, sc.adjs, sc.applied, sc.entries = st.lines[:0], st.adjs[:0], st.applied[:0], p.entries[:0]
+	clear(p.coupons)
+	clear(p.qty)
+	clear(p.units)
+	clear(p.shareLists)
+	sc.qty, sc.units, sc.shareLists = p.qty[:0], p.units[:0], p.shareLists[:0]
+	sc.cands, sc.hitLines, sc.ints, sc.entries, sc.codes = p.cands[:0], p.hits[:0], p.ints[:0], p.entries[:0], p.coupons[:0]
+	if st == nil {
+		return
+	}
+	// lines, adjs and rejects hold no pointers.
+	clear(st.hints)
+	clear(st.coupons)
+	clear(sc.snapCoupons)
+	t := &sc.trialState
+	clear(t.coupons)
+	*t = state{lines: t.lines[:0], coupons: t.coupons[:0], applied: t.applied[:0], conflicts: t.conflicts[:0]}
+	sc.snapLines, sc.snapCoupons = sc.snapLines[:0], sc.snapCoupons[:0]
+	sc.lines, sc.adjs, sc.applied, sc.rejects, sc.hints = st.lines[:0], st.adjs[:0], st.applied[:0], st.rejects[:0], st.hints[:0]
+	sc.conflicts, sc.coupons = st.conflicts[:0], st.coupons[:0]
+}
+
+// release clears the validation maps and returns sc to the pool.
+func (sc *scratch) release() {
+	sc.cart = Cart{}
+	clear(sc.lineIDs)
+	clear(sc.parents)
 	scratchPool.Put(sc)
 }
 
@@ -382,42 +455,83 @@ func grow[T any](s []T, n int) []T {
 	return s[:0]
 }
 
+// lineBuf returns an empty slice with room for n lines, carved from the
+// call's arena of ints; nothing appended to it beyond n can reach
+// another.
+func (p *pricing) lineBuf(n int) []int {
+	if cap(p.ints)-len(p.ints) < n {
+		p.ints = make([]int, 0, max(2*cap(p.ints), n, 256))
+	}
+	at := len(p.ints)
+	p.ints = p.ints[:at+n]
+	return p.ints[at : at : at+n]
+}
+
+// open returns an empty slice at the end of the call's arena of ints, to
+// append lines to and then seal.
+func (p *pricing) open() []int {
+	if cap(p.ints)-len(p.ints) < 64 {
+		p.ints = make([]int, 0, max(2*cap(p.ints), 256))
+	}
+	return p.ints[len(p.ints):len(p.ints)]
+}
+
+// seal ends a slice that open began: the arena keeps its elements (unless
+// appending moved them elsewhere) and the slice cannot grow into the
+// arena again.
+func (p *pricing) seal(out []int) []int {
+	if n := len(p.ints); len(out) > 0 && n < cap(p.ints) && &p.ints[:n+1][n] == &out[0] {
+		p.ints = p.ints[:n+len(out)]
+	}
+	return out[:len(out):len(out)]
+}
+
 // Price prices the cart. usage is the current snapshot of the usage
 // counters (nil: nothing used yet). The result does not depend on
 // anything else: the same cart, rules and counters always give the same
 // PricedCart. Errors are *InputError for a bad cart and *TieError under
 // TieAsError.
 func (e *Engine) Price(cart Cart, usage Usage) (*PricedCart, error) {
-	if err := validateCart(&cart); err != nil {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	if sc.lineIDs == nil {
+		sc.lineIDs, sc.parents = make(map[string]int), make(map[string]string)
+	}
+	sc.cart = cart // pricing refers to the cart through the scratch, so that cart stays on the stack
+	c := &sc.cart
+	if err := validateCart(c, sc.lineIDs, sc.parents); err != nil {
 		return nil, err
 	}
-	if len(cart.Lines) > maxLines {
-		return nil, &InputError{Field: "lines", Reason: ReasonTooLong, Value: strconv.Itoa(len(cart.Lines)),
+	if len(c.Lines) > maxLines {
+		return nil, &InputError{Field: "lines", Reason: ReasonTooLong, Value: strconv.Itoa(len(c.Lines)),
 			Detail: "at most " + strconv.Itoa(maxLines) + " lines"}
 	}
-	sc := scratchPool.Get().(*scratch)
-	p := &pricing{e: e, cart: &cart, usage: usage, cur: cart.Currency, minor: cart.Currency.MinorUnits(),
-		mode: e.opts.Rounding, date: DateOf(cart.At, cart.Location), all: grow(sc.all, len(cart.Lines))}
-	for i := range cart.Lines {
+	p := &pricing{e: e, cart: c, usage: usage, sc: sc, cur: c.Currency, minor: c.Currency.MinorUnits(),
+		mode: e.opts.Rounding, date: DateOf(c.At, c.Location), ints: sc.ints[:0], coupons: sc.codes[:0]}
+	var st *state
+	defer func() { sc.keep(p, st) }() // runs before release
+	p.all = p.lineBuf(len(c.Lines))
+	for i := range c.Lines {
 		p.all = append(p.all, i)
 	}
-	for _, code := range cart.Coupons {
+	for _, code := range c.Coupons {
 		if n := normCoupon(code); !slices.Contains(p.coupons, n) {
 			p.coupons = append(p.coupons, n)
 		}
 	}
-	manual, err := e.compileManual(cart.Manual)
+	manual, err := e.compileManual(c.Manual)
 	if err != nil {
 		return nil, err
 	}
 	p.collect(sc, manual)
-	guess := len(p.cands) + len(cart.Lines)
-	st := &state{lines: grow(sc.lines, len(cart.Lines))[:len(cart.Lines)], adjs: grow(sc.adjs, guess),
-		rejects: make([]Rejection, 0, guess/4), hints: make([]Hint, 0, guess/4),
-		applied: grow(sc.applied, len(p.cands))}
-	p.entries = grow(sc.entries, len(cart.Lines))
-	defer sc.release(p, st)
-	for i := range cart.Lines {
+	guess := len(p.cands) + len(c.Lines)
+	st = &state{lines: grow(sc.lines, len(c.Lines))[:len(c.Lines)], adjs: grow(sc.adjs, guess),
+		rejects: sc.rejects[:0], hints: sc.hints[:0], applied: grow(sc.applied, len(p.cands)),
+		conflicts: sc.conflicts[:0], coupons: sc.coupons[:0]}
+	p.entries = grow(sc.entries, len(c.Lines))
+	p.qty = grow(sc.qty, len(c.Lines))[:len(c.Lines)]
+	p.units, p.shareLists = sc.units[:0], sc.shareLists[:0]
+	for i := range c.Lines {
 		ls, err := p.initLine(i)
 		if err != nil {
 			return nil, err
@@ -490,29 +604,29 @@ func (p *pricing) collect(sc *scratch, manual []compiled) {
 	sc.ids, sc.hits = ids[:0], hits[:0]
 	p.cands = grow(sc.cands, len(ids)+len(manual))
 	p.hits = grow(sc.hitLines, len(ids)+len(manual))
-	p.lineBuf = grow(sc.lineBuf, len(hits))
+	buf := p.lineBuf(len(hits))
 	h := 0
 	for _, i := range ids {
 		for h < len(hits) && int32(hits[h]>>32) < i {
 			h++
 		}
 		c := &p.e.rules[i]
-		if !p.matchStatic(c) {
+		if !p.matchStatic(c) || (p.e.refSkip != nil && p.e.refSkip(p.cart, c.r)) {
 			continue
 		}
 		var lines []int
-		if c.product {
+		if c.product || c.crossIdx {
 			// The selector's other lists must match too.
-			start := len(p.lineBuf)
+			start := len(buf)
 			for ; h < len(hits) && int32(hits[h]>>32) == i; h++ {
-				if li := int(uint32(hits[h])); c.r.Scope.Target.Matches(&p.cart.Lines[li]) {
-					p.lineBuf = append(p.lineBuf, li)
+				if li := int(uint32(hits[h])); c.r.Scope.Target.matches(&p.cart.Lines[li]) {
+					buf = append(buf, li)
 				}
 			}
-			if len(p.lineBuf) == start {
-				continue
+			if len(buf) == start && c.product {
+				continue // a line rule that targets no line of the cart
 			}
-			lines = p.lineBuf[start:len(p.lineBuf):len(p.lineBuf)]
+			lines = buf[start:len(buf):len(buf)] // a cross rule stays: its limits may still be reported
 		}
 		p.cands = append(p.cands, c)
 		p.hits = append(p.hits, lines)
@@ -607,7 +721,8 @@ func (p *pricing) initLine(i int) (lineState, error) {
 		floor = max(floor, p.calc(money.Ceiling, []factor{fac(l.Cost.Decimal()), sold}, []factor{p.e.marginDen}))
 	}
 	floor = min(floor, list)
-	return lineState{list: list, net: list, floor: floor, orderBase: list, qty: qty, qtyF: fac(qty),
+	p.qty[i] = lineQty{qty: qty, qtyF: fac(qty)}
+	return lineState{list: list, net: list, floor: floor, orderBase: list,
 		touchedBy: -1, lockedBy: -1}, nil
 }
 
@@ -642,11 +757,12 @@ func (p *pricing) runGroup(st *state, lo, hi int) error {
 		st.conflicts = st.conflicts[:0]
 		return nil
 	}
-	order := make([]int32, 0, hi-lo)
+	order := grow(p.sc.order, hi-lo)
 	for i := lo; i < hi; i++ {
 		order = append(order, int32(i))
 	}
-	snapshot := st.mark()
+	p.sc.order = order
+	snapshot := st.mark(p.sc)
 	for _, ci := range order {
 		p.runRule(st, ci)
 	}
@@ -671,7 +787,7 @@ func (p *pricing) runGroup(st *state, lo, hi int) error {
 		if first == order[0] {
 			continue // the same as the order by id
 		}
-		alt := trial(snapshot)
+		alt := p.sc.trial(snapshot)
 		p.runInOrder(alt, first, order)
 		if total := groupTotal(snapshot.lines, alt); total > bestTotal {
 			best, bestTotal = first, total

@@ -1,8 +1,10 @@
 package discount
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/shopspring/decimal"
 
@@ -21,6 +23,13 @@ import (
 // fit in 62 bits, and otherwise money's decimal path (mulDiv). Both round
 // with the cart's money.RoundingMode and give the same result; a
 // property test checks that.
+//
+// The same integer path splits an order discount (or a capped rule's
+// total) over lines (split: money's largest-remainder allocation, on
+// whole minor units), and compares and subtracts quantities (cmpFdec,
+// subFdec) when they fit; property tests check each against money and
+// decimal, and the whole engine against a reference that prices every
+// cart on the decimal path without the index (reference_test.go).
 
 // maxLineMinor bounds a line's list amount: 10^14 minor units (a
 // trillion roubles). With at most maxLines lines every sum stays far
@@ -99,8 +108,10 @@ func (x factor) dec(minor int32) decimal.Decimal {
 // with money's decimals. Operands are non-negative; a zero denominator
 // gives 0.
 func (p *pricing) calc(mode money.RoundingMode, num, den []factor) int64 {
-	if v, ok := ratio(num, den, p.minor, mode); ok {
-		return v
+	if !p.e.ref {
+		if v, ok := ratio(num, den, p.minor, mode); ok {
+			return v
+		}
 	}
 	x, y := one, one
 	for _, n := range num {
@@ -181,16 +192,6 @@ func quoRound(n, d uint64, mode money.RoundingMode) uint64 {
 	return q
 }
 
-// minorOf is toMinor for amounts that money built in minor units (the
-// parts of an allocation): it reads the coefficient without rescaling.
-func (p *pricing) minorOf(a money.Amount) int64 {
-	d := a.Decimal()
-	if d.Exponent() == -p.minor && d.NumDigits() <= 18 {
-		return d.CoefficientInt64()
-	}
-	return toMinor(a)
-}
-
 // toMinor returns a rounded amount in minor units, or bigMinor when it
 // is too large to matter (every use is capped by a line's amount).
 func toMinor(a money.Amount) int64 {
@@ -199,4 +200,133 @@ func toMinor(a money.Amount) int64 {
 		return bigMinor
 	}
 	return v
+}
+
+// allocBuf holds the working slices of split, reused between calls.
+type allocBuf struct {
+	rem   []uint64
+	order []int
+}
+
+// split divides total minor units (≥ 0) over weights in proportion,
+// writing the parts to out (as long as weights), exactly as money's
+// Allocate does for an amount of whole minor units: each part gets its
+// exact share rounded toward zero, and the units left over go one each
+// to the parts with the largest remainders, equal remainders earlier
+// first. Weights are non-negative, not all zero, and add up to less than
+// 2^63 (the engine's weights are line amounts, at most maxLines ×
+// maxLineMinor), so the integer path is exact: total × weight is taken
+// as 128 bits and divided by the sum. A property test checks it against
+// money.
+func (b *allocBuf) split(total int64, weights, out []int64) {
+	var sum uint64
+	for _, w := range weights {
+		sum += uint64(w)
+	}
+	b.rem = grow(b.rem, len(weights))[:len(weights)]
+	var given uint64
+	for i, w := range weights {
+		hi, lo := bits.Mul64(uint64(total), uint64(w))
+		// hi < sum because total × w ≤ total × sum < 2^64 × sum.
+		q, r := bits.Div64(hi, lo, sum)
+		out[i], b.rem[i] = int64(q), r
+		given += q
+	}
+	left := uint64(total) - given // fewer than the parts with a remainder
+	if left == 0 {
+		return
+	}
+	b.order = grow(b.order, len(weights))
+	for i := range weights {
+		b.order = append(b.order, i)
+	}
+	rem, order := b.rem, b.order
+	if len(order) <= 32 {
+		// Insertion sort, larger remainders first, stable.
+		for k := 1; k < len(order); k++ {
+			x := order[k]
+			j := k
+			for ; j > 0 && rem[order[j-1]] < rem[x]; j-- {
+				order[j] = order[j-1]
+			}
+			order[j] = x
+		}
+	} else {
+		slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(rem[j], rem[i]) })
+	}
+	for _, i := range order[:left] {
+		out[i]++
+	}
+}
+
+// align returns a and b as whole numbers at the smaller of their
+// exponents, and that exponent; ok is false when either does not fit in
+// 62 bits so aligned (or is not an fdec).
+func align(a, b fdec) (x, y uint64, e int32, ok bool) {
+	if !a.ok || !b.ok {
+		return 0, 0, 0, false
+	}
+	e = min(a.e, b.e)
+	da, db := int64(a.e)-int64(e), int64(b.e)-int64(e)
+	if da > 18 || db > 18 {
+		return 0, 0, 0, false
+	}
+	var okA, okB bool
+	x, okA = mul64(a.c, pow10[da])
+	y, okB = mul64(b.c, pow10[db])
+	return x, y, e, okA && okB
+}
+
+// cmpFdec compares a and b exactly; ok is false when the integer path
+// does not apply and the caller must compare decimals.
+func cmpFdec(a, b fdec) (int, bool) {
+	x, y, _, ok := align(a, b)
+	return cmp.Compare(x, y), ok
+}
+
+// subFdec returns a − b as a decimal represented exactly as a.Sub(b)
+// would be (the coefficient at the smaller exponent); ok is false when
+// the integer path does not apply.
+func subFdec(a, b fdec) (decimal.Decimal, bool) {
+	x, y, e, ok := align(a, b)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	v := int64(x) - int64(y) // both below 2^62
+	if e == 0 && v >= 0 && v < int64(len(smallInts)) {
+		return smallInts[v], true
+	}
+	return decimal.New(v, e), true
+}
+
+// smallInts are the whole numbers 0..63 as decimals (exponent 0), built
+// once: the differences quantity hints report are mostly small whole
+// numbers, and decimals are never changed in place, so results share
+// them as they share the cart's own decimals.
+var smallInts = func() (s [64]decimal.Decimal) {
+	for i := range s {
+		s[i] = decimal.New(int64(i), 0)
+	}
+	return s
+}()
+
+// split divides total minor units over weights into parts: on the
+// integer path (allocBuf.split), or for a reference engine with money's
+// Allocate.
+func (p *pricing) split(total int64, weights, parts []int64) {
+	if !p.e.ref {
+		p.sc.alloc.split(total, weights, parts)
+		return
+	}
+	ws := make([]decimal.Decimal, len(weights))
+	for i, w := range weights {
+		ws[i] = decimal.NewFromInt(w)
+	}
+	out, err := p.money(total).Allocate(ws, p.mode)
+	if err != nil {
+		panic(err) // the callers' weights are valid
+	}
+	for i, a := range out {
+		parts[i] = toMinor(a)
+	}
 }

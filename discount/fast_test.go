@@ -103,3 +103,69 @@ func TestNumbers(t *testing.T) {
 	assert.Equal(t, "12,5", numberText(decimal.RequireFromString("12.50"), "ru"))
 	assert.Equal(t, "0", formatNumber(decimal.RequireFromString("-0.00")))
 }
+
+// split must give exactly the parts money's Allocate gives for an amount
+// of whole minor units: same largest remainders, same ties.
+func TestSplitMatchesMoneyAllocate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		cur := rapid.SampledFrom([]money.Currency{money.RUB, money.JPY, money.MustCurrency("KWD")}).Draw(t, "currency")
+		mode := money.RoundingMode(rapid.IntRange(0, 5).Draw(t, "mode"))
+		total := rapid.Int64Range(0, maxLineMinor).Draw(t, "total")
+		if rapid.Bool().Draw(t, "small") {
+			total = rapid.Int64Range(0, 50).Draw(t, "small_total")
+		}
+		maxW := rapid.SampledFrom([]int64{3, 1000, maxLineMinor}).Draw(t, "max_weight")
+		weights := rapid.SliceOfN(rapid.Int64Range(0, maxW), 1, 40).Draw(t, "weights")
+		var sum int64
+		for _, w := range weights {
+			sum += w
+		}
+		if sum == 0 {
+			weights[0] = 1
+		}
+		parts := make([]int64, len(weights))
+		var b allocBuf
+		b.split(total, weights, parts)
+
+		ws := make([]decimal.Decimal, len(weights))
+		for i, w := range weights {
+			ws[i] = decimal.NewFromInt(w)
+		}
+		amount, _ := money.FromMinor(total, cur)
+		want, err := amount.Allocate(ws, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if v, ok := want[i].Minor(); !ok || v != parts[i] {
+				t.Fatalf("part %d of %d over %v: integer path %d, money %s", i, total, weights, parts[i], want[i])
+			}
+		}
+	})
+}
+
+// The integer comparison and difference of quantities must agree with
+// decimal's, down to the representation of the difference (which a hint
+// reports).
+func TestFdecMatchesDecimal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		draw := func(label string) decimal.Decimal {
+			return decimal.New(rapid.Int64Range(0, 1e15).Draw(t, label), rapid.Int32Range(-20, 5).Draw(t, label+"_exp"))
+		}
+		a, b := draw("a"), draw("b")
+		if rapid.Bool().Draw(t, "equal") {
+			b = a.Shift(0)
+		}
+		if c, ok := cmpFdec(toFdec(a), toFdec(b)); ok && c != a.Cmp(b) {
+			t.Fatalf("cmp %s %s: integer %d, decimal %d", a, b, c, a.Cmp(b))
+		}
+		got, ok := subFdec(toFdec(a), toFdec(b))
+		if !ok {
+			return
+		}
+		want := a.Sub(b)
+		if got.Cmp(want) != 0 || got.Exponent() != want.Exponent() || got.String() != want.String() {
+			t.Fatalf("%s − %s: integer %s (exp %d), decimal %s (exp %d)", a, b, got, got.Exponent(), want, want.Exponent())
+		}
+	})
+}

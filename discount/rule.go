@@ -121,7 +121,10 @@ func (s Selector) IsEmpty() bool {
 }
 
 // Matches reports whether the line matches the selector.
-func (s Selector) Matches(l *Line) bool {
+func (s Selector) Matches(l *Line) bool { return s.matches(l) }
+
+// matches is Matches without copying the selector.
+func (s *Selector) matches(l *Line) bool {
 	if len(s.SKUs) > 0 && !contains(s.SKUs, l.SKU) {
 		return false
 	}
