@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/crmkit/crmkit/civil"
 	"github.com/crmkit/crmkit/money"
 )
 
@@ -294,113 +295,35 @@ func checkCategoryPath(i int, path []string, parents map[string]string) error {
 }
 
 // Date is a calendar date — the first or last day of a validity window —
-// not an instant: it is judged in the cart's time zone. The zero Date
-// means "not set".
-type Date struct {
-	Year  int
-	Month time.Month
-	Day   int
-}
+// not an instant: it is judged in the cart's time zone. It is civil.Date,
+// the date type every crmkit package shares. The zero Date means "not
+// set".
+type Date = civil.Date
 
-// NewDate returns the date, or an error if it does not exist (31 April,
-// 29 February of a common year) or the year is outside 1..9999.
+// NewDate returns the date, or an *InputError if it does not exist (31
+// April, 29 February of a common year) or the year is outside 1..9999.
 func NewDate(year int, month time.Month, day int) (Date, error) {
 	d := Date{Year: year, Month: month, Day: day}
-	if !d.valid() {
-		return Date{}, &InputError{Field: "date", Reason: ReasonBadFormat,
-			Value: fmt.Sprintf("%04d-%02d-%02d", year, int(month), day)}
+	if !d.Valid() {
+		return Date{}, &InputError{Field: "date", Reason: ReasonBadFormat, Value: d.String()}
 	}
 	return d, nil
 }
 
 // MustDate is NewDate for literals in source code and tests: it panics on
 // a date that does not exist. Never pass it user input.
-func MustDate(year int, month time.Month, day int) Date {
-	d, err := NewDate(year, month, day)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
+func MustDate(year int, month time.Month, day int) Date { return civil.MustDate(year, month, day) }
 
 // DateOf returns the calendar date of instant t as seen in loc (UTC when
 // loc is nil).
-func DateOf(t time.Time, loc *time.Location) Date {
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := t.In(loc).Date()
-	return Date{Year: y, Month: m, Day: d}
-}
+func DateOf(t time.Time, loc *time.Location) Date { return civil.DateOf(t, loc) }
 
-// ParseDate reads "YYYY-MM-DD".
+// ParseDate reads "YYYY-MM-DD"; anything else is an *InputError for field
+// "date".
 func ParseDate(s string) (Date, error) {
-	bad := &InputError{Field: "date", Reason: ReasonBadFormat, Value: s}
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' || !allDigits(s[:4]+s[5:7]+s[8:]) {
-		return Date{}, bad
-	}
-	y, _ := strconv.Atoi(s[:4])
-	m, _ := strconv.Atoi(s[5:7])
-	d, _ := strconv.Atoi(s[8:])
-	date := Date{Year: y, Month: time.Month(m), Day: d}
-	if !date.valid() {
-		return Date{}, bad
-	}
-	return date, nil
-}
-
-func (d Date) valid() bool {
-	if d.Year < 1 || d.Year > 9999 || d.Month < time.January || d.Month > time.December || d.Day < 1 {
-		return false
-	}
-	return d.Day <= time.Date(d.Year, d.Month+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-// IsZero reports whether the date is unset.
-func (d Date) IsZero() bool { return d == Date{} }
-
-// Compare returns -1, 0 or +1 as d is before, equal to or after e.
-func (d Date) Compare(e Date) int {
-	switch {
-	case d.Year != e.Year:
-		return cmpInt(d.Year, e.Year)
-	case d.Month != e.Month:
-		return cmpInt(int(d.Month), int(e.Month))
-	}
-	return cmpInt(d.Day, e.Day)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// String returns "YYYY-MM-DD", or "" for the zero Date.
-func (d Date) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
-}
-
-// MarshalText encodes the date as String does.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText decodes "YYYY-MM-DD" (or "" for the zero Date).
-func (d *Date) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*d = Date{}
-		return nil
-	}
-	parsed, err := ParseDate(string(b))
+	d, err := civil.ParseDate(s)
 	if err != nil {
-		return err
+		return Date{}, &InputError{Field: "date", Reason: ReasonBadFormat, Value: s}
 	}
-	*d = parsed
-	return nil
+	return d, nil
 }

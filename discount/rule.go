@@ -443,10 +443,10 @@ func (c *ruleChecker) conditions(k *Conditions) {
 	c.list("conditions.tiers", k.Tiers)
 	c.list("conditions.tags", k.Tags)
 	c.list("conditions.contracts", k.Contracts)
-	if !k.ValidFrom.IsZero() && !k.ValidFrom.valid() {
+	if !k.ValidFrom.IsZero() && !k.ValidFrom.Valid() {
 		c.fail("conditions.valid_from", ReasonBadFormat, k.ValidFrom.String())
 	}
-	if !k.ValidTo.IsZero() && !k.ValidTo.valid() {
+	if !k.ValidTo.IsZero() && !k.ValidTo.Valid() {
 		c.fail("conditions.valid_to", ReasonBadFormat, k.ValidTo.String())
 	}
 	if !k.ValidFrom.IsZero() && !k.ValidTo.IsZero() && k.ValidFrom.Compare(k.ValidTo) > 0 {
