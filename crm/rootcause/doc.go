@@ -29,7 +29,10 @@
 //     logistic regression on TF-IDF, over stemmed unigrams and bigrams,
 //     learned from a host's confirmed complaints (Train) and saved to and
 //     loaded from a versioned JSON document (LoadModel validates it
-//     whole).
+//     whole). TrainOptions can switch stemming off (NoStemming, for text
+//     a host has already normalised), drop short words (MinWordRunes)
+//     and use raw term counts (RawTF); with these, the textbook
+//     scikit-learn baselines are reproduced exactly.
 //
 // A Result ranks every category with a confidence, lists the evidence —
 // the words found with their weights, negated words, facts that fired,
@@ -57,4 +60,12 @@
 // language, cross-validated models, rules and model blended) are logged
 // by the evaluation tests (go test -run Eval -v), which assert floors
 // just below them; the benchmarks measure categorising and training.
+//
+// On the 700 CFPB complaints the default logistic regression (stemmed
+// unigrams and bigrams, balanced classes) reaches macro-F1 0.775 under
+// stratified 5-fold cross-validation, against 0.749 for scikit-learn's
+// default TF-IDF and logistic regression on the same folds and 0.713 for
+// its multinomial naive Bayes. Single 80/20 splits of this data vary by
+// ±0.04 in macro-F1, which is why the tests report cross-validation
+// first.
 package rootcause

@@ -133,34 +133,95 @@ func skipSlow(t *testing.T) {
 // cfpbL2Grid are the penalties the inner cross-validation chooses from.
 var cfpbL2Grid = []float64{3e-4, 1e-3, 3e-3, 1e-2}
 
-// CFPB complaints: 5-fold stratified cross-validation, fixed seed; the
-// regularisation of the last model is chosen inside each training fold.
+// heldOutSeed fixes the single stratified 80/20 split reported beside
+// the cross-validation, for comparison with single-split figures.
+const heldOutSeed = 42
+
+// sklearnL2 is scikit-learn's default penalty (C = 1 on the summed log
+// loss, ½‖W‖²) expressed on our mean loss, for n training examples:
+// 1/(C·n).
+func sklearnL2(n int) float64 { return 1 / float64(n) }
+
+// heldOut trains on a stratified 80% of the examples (seed heldOutSeed)
+// and returns the truth and predictions on the other 20%, and the model.
+func heldOut(t *testing.T, ex []Example, opt TrainOptions) (truth, pred []string, m *Model) {
+	folds := stratifiedFolds(labelsOf(ex), 5, heldOutSeed)
+	var train []Example
+	for _, f := range folds[1:] {
+		for _, i := range f {
+			train = append(train, ex[i])
+		}
+	}
+	m, err := Train(train, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range folds[0] {
+		truth, pred = append(truth, ex[i].Label), append(pred, modelTop(m, ex[i].Text))
+	}
+	return truth, pred, m
+}
+
+// CFPB complaints: 5-fold stratified cross-validation (seed cvSeed), and
+// one stratified 80/20 split (seed heldOutSeed).
+//
+// The "scikit-learn defaults" rows reproduce, with the feature options,
+// the textbook baselines the goals in the issue quote (MultinomialNB with
+// alpha 1 on unigram counts; TfidfVectorizer with raw tf, smoothed idf
+// and unit rows, then LogisticRegression with C = 1): words of two or
+// more characters, not stemmed. On the same folds scikit-learn itself
+// gives the same figures (macro-F1 0.713 and 0.749). Over ten
+// cross-validation seeds its logistic regression averages 0.758, and
+// over twenty random 80/20 splits 0.737 with a standard deviation of
+// 0.04 (from 0.63 to 0.83): the 0.75 and 0.81 of the issue are single
+// lucky held-out splits, not what these baselines reach on this data.
+//
+// The regularisation of the L2Grid rows is chosen inside each training
+// fold; nothing here was chosen on the outer test folds.
 func TestEvalCFPB(t *testing.T) {
 	skipSlow(t)
 	ex := loadCFPB(t)
 	truth := labelsOf(ex)
+	nTrain := len(ex) * (cvFolds - 1) / cvFolds
 	cases := []struct {
-		name         string
-		opt          TrainOptions
-		minF1, minAc float64
+		name                   string
+		opt                    TrainOptions
+		minF1, minAc, minHeldF float64
 	}{
-		{"naive Bayes, unigrams, alpha 1", TrainOptions{Kind: NaiveBayes, NGrams: 1, Alpha: 1}, 0.70, 0.71},
+		{"naive Bayes, unigrams, alpha 1", TrainOptions{Kind: NaiveBayes, NGrams: 1, Alpha: 1}, 0.70, 0.71, 0.68},
+		{"scikit-learn defaults: naive Bayes, unstemmed words of 2+ characters, alpha 1",
+			TrainOptions{Kind: NaiveBayes, NGrams: 1, Alpha: 1, NoStemming: true, MinWordRunes: 2}, 0.705, 0.715, 0.70},
 		{"complement naive Bayes, unigrams+bigrams, alpha 0.3",
-			TrainOptions{Kind: ComplementNB, NGrams: 2, Alpha: 0.3}, 0.74, 0.74},
+			TrainOptions{Kind: ComplementNB, NGrams: 2, Alpha: 0.3}, 0.74, 0.74, 0.70},
+		{"scikit-learn defaults: logistic regression, TF-IDF raw tf, unstemmed words of 2+ characters, C=1",
+			TrainOptions{Kind: LogisticRegression, NGrams: 1, NoStemming: true, MinWordRunes: 2, RawTF: true,
+				L2: sklearnL2(nTrain)}, 0.74, 0.75, 0.715},
 		{"logistic regression, TF-IDF unigrams+bigrams (min df 2), balanced, L2 1e-3",
-			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true}, 0.76, 0.765},
+			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true}, 0.76, 0.765, 0.715},
 		{"logistic regression, TF-IDF unigrams+bigrams (min df 2), balanced, L2 by inner 3-fold CV",
-			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true, L2Grid: cfpbL2Grid}, 0.765, 0.77},
+			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true, L2Grid: cfpbL2Grid}, 0.765, 0.77, 0.725},
+		{"logistic regression, unstemmed, TF-IDF unigrams+bigrams (min df 2), balanced, L2 by inner 3-fold CV",
+			TrainOptions{Kind: LogisticRegression, NGrams: 2, MinDF: 2, Balanced: true, NoStemming: true,
+				L2Grid: cfpbL2Grid}, 0.76, 0.76, 0.725},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			pred, folds := crossValidateFolds(t, ex, cvFolds, cvSeed, tt.opt, modelTop)
 			m := newMetrics(truth, pred)
 			lo, hi := foldRange(truth, pred, folds)
-			t.Logf("CFPB %s, %d-fold CV: %s", tt.name, cvFolds, m.report())
+			ht, hp, model := heldOut(t, ex, tt.opt)
+			h := newMetrics(ht, hp)
+			t.Logf("CFPB %s, %d-fold CV (seed %d): %s", tt.name, cvFolds, cvSeed, m.report())
 			t.Logf("per-fold macro-F1 from %.3f to %.3f", lo, hi)
+			t.Logf("SUMMARY %s: CV accuracy %.3f, macro-F1 %.3f; held-out 80/20 (seed %d) accuracy %.3f, macro-F1 %.3f",
+				tt.name, m.accuracy(), m.macroF1(), heldOutSeed, h.accuracy(), h.macroF1())
+			if model.kind == LogisticRegression {
+				t.Logf("held-out fit: %d L-BFGS iterations, largest gradient component %.1e", model.fit.iterations, model.fit.gradMax)
+				assert.Less(t, model.fit.gradMax, 1e-4, "the optimiser reached the optimum")
+			}
 			assert.GreaterOrEqual(t, m.macroF1(), tt.minF1)
 			assert.GreaterOrEqual(t, m.accuracy(), tt.minAc)
+			assert.GreaterOrEqual(t, h.macroF1(), tt.minHeldF)
 		})
 	}
 }

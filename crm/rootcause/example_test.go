@@ -86,7 +86,7 @@ func ExampleLoadModel() {
 	fmt.Println(err)
 	// Output:
 	// [DOCUMENT_ERROR PRICE_ERROR] <nil>
-	// rootcause: invalid model: version has an unsupported version ("9"): this library reads versions 1 to 2
+	// rootcause: invalid model: version has an unsupported version ("9"): this library reads versions 1 to 3
 }
 
 func ExamplePareto() {

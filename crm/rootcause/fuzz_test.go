@@ -47,7 +47,8 @@ func FuzzCategorize(f *testing.F) {
 }
 
 func FuzzLoadModel(f *testing.F) {
-	for _, opt := range []TrainOptions{{Kind: NaiveBayes}, {Kind: LogisticRegression, NGrams: 1}, {Kind: ComplementNB}} {
+	for _, opt := range []TrainOptions{{Kind: NaiveBayes}, {Kind: LogisticRegression, NGrams: 1}, {Kind: ComplementNB},
+		{Kind: LogisticRegression, NoStemming: true, MinWordRunes: 2, RawTF: true}, {Kind: NaiveBayes, NoStemming: true}} {
 		m, err := Train(trainSet, opt)
 		if err != nil {
 			f.Fatal(err)
@@ -62,6 +63,11 @@ func FuzzLoadModel(f *testing.F) {
 		`"classes":["a","b"],"terms":["x"],"bias":[-0.7,-0.7],"weights":[[-1,-2]]}`))
 	f.Add([]byte(`{"format":"crmkit.rootcause.model","version":1,"kind":"logistic_regression","ngrams":2,` +
 		`"classes":["a","b"],"terms":["x y","x"],"idf":[1,2],"bias":[0,0],"weights":[[1,-1],[0.5,0]]}`))
+	f.Add([]byte(`{"format":"crmkit.rootcause.model","version":3,"kind":"logistic_regression","ngrams":2,` +
+		`"unstemmed":true,"min_word_runes":2,"raw_tf":true,` +
+		`"classes":["a","b"],"terms":["x y","y"],"idf":[1,2],"bias":[0,0],"weights":[[1,-1],[0.5,0]]}`))
+	f.Add([]byte(`{"format":"crmkit.rootcause.model","version":1,"kind":"naive_bayes","ngrams":1,"unstemmed":true,` +
+		`"classes":["a","b"],"terms":["x"],"bias":[-0.7,-0.7],"weights":[[-1,-2]]}`))
 	f.Add([]byte("{}"))
 	f.Add([]byte("null"))
 	f.Fuzz(func(t *testing.T, data []byte) {

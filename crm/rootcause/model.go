@@ -22,9 +22,9 @@ const (
 	// presence, with TrainOptions.Binary) with additive smoothing.
 	NaiveBayes ModelKind = "naive_bayes"
 	// LogisticRegression is multinomial logistic regression over TF-IDF
-	// features (sublinear term frequency 1+ln tf, smoothed idf
-	// ln((1+n)/(1+df))+1, rows scaled to unit length), L2-regularised,
-	// fitted by L-BFGS.
+	// features (sublinear term frequency 1+ln tf, or the raw count with
+	// TrainOptions.RawTF; smoothed idf ln((1+n)/(1+df))+1; rows scaled to
+	// unit length), L2-regularised, fitted by L-BFGS.
 	LogisticRegression ModelKind = "logistic_regression"
 	// ComplementNB is complement naive Bayes (Rennie et al., 2003): each
 	// class is scored by how unlike the other classes' word counts the
@@ -59,8 +59,11 @@ type TrainOptions struct {
 	Alpha float64
 	// Binary makes naive Bayes count a feature once per text.
 	Binary bool
-	// L2 is the logistic regression's penalty on the mean loss; 0 means
-	// 1e-3.
+	// L2 is the logistic regression's penalty: Train minimises the mean
+	// (class-weighted) log loss plus L2/2 times the sum of squared
+	// weights (intercepts are not penalised). 0 means 1e-3. Toolkits that
+	// put C on the summed loss instead (C·Σloss + ½‖W‖², as
+	// scikit-learn does) correspond to L2 = 1/(C·n) for n examples.
 	L2 float64
 	// MaxIter bounds L-BFGS iterations; 0 means 300.
 	MaxIter int
@@ -77,6 +80,22 @@ type TrainOptions struct {
 	// Balanced weights classes inversely to their frequency (for naive
 	// Bayes: uniform class priors).
 	Balanced bool
+	// NoStemming makes the features the normalised words themselves
+	// rather than their Snowball stems. Use it when the host's text is
+	// already normalised by its own pipeline, or when stems merge words
+	// that tell the classes apart. Saved models that use it are format
+	// version 3.
+	NoStemming bool
+	// MinWordRunes drops words shorter than this many letters or digits
+	// from the features (bigrams then join the words either side); 0
+	// means 1 (keep every word), at most 40. 2 matches the usual "two or
+	// more word characters" token pattern of other toolkits. Saved models
+	// that use it are format version 3.
+	MinWordRunes int
+	// RawTF, for logistic regression, weighs a feature by its raw count
+	// in the text times its idf instead of by (1 + ln count) times its
+	// idf. Saved models that use it are format version 3.
+	RawTF bool
 }
 
 // Defaults and limits of models.
@@ -86,7 +105,7 @@ const (
 	defaultMaxIter     = 300
 	defaultMaxFeatures = 500_000
 	modelFormat        = "crmkit.rootcause.model"
-	modelVersion       = 2 // the newest version read; version 1 is still written when it suffices
+	modelVersion       = 3 // the newest version read; the oldest version that holds a model is written
 	defaultInnerFolds  = 3
 	// MaxModelBytes is the largest model document LoadModel and ReadModel accept.
 	MaxModelBytes    = 256 << 20
@@ -95,16 +114,26 @@ const (
 	maxClassBytes    = 128
 	maxTermBytes     = 512
 	maxModelMagitude = 1e6
+	// gradTol is the largest gradient component (of the mean loss plus
+	// penalty) at which L-BFGS stops.
+	gradTol = 1e-6
 )
 
-// Model is a trained text classifier over stemmed n-grams: multinomial
+// Model is a trained text classifier over stemmed (or, with
+// TrainOptions.NoStemming, whole) word n-grams: multinomial or complement
 // naive Bayes or logistic regression. It is immutable and safe for
 // concurrent use. Train one with Train, save it with json.Marshal (or
 // MarshalJSON) and load it with LoadModel or ReadModel.
 type Model struct {
-	kind    ModelKind
-	ngrams  int
-	binary  bool
+	kind      ModelKind
+	ngrams    int
+	binary    bool
+	unstemmed bool // features are words, not stems
+	minRunes  int  // words shorter than this are not features (0 or 1: all)
+	rawTF     bool // logistic regression: raw counts, not 1 + ln count
+	// fit records how L-BFGS ended (logistic regression just trained;
+	// not saved).
+	fit     fitReport
 	classes []string
 	terms   []string
 	vocab   map[string]int32
@@ -144,32 +173,59 @@ func (m *Model) Predict(text string) []Prediction {
 	return out
 }
 
-// featureTerm is the unigram feature of a token: its stem, or "#" for a
-// number.
-
-func featureTerm(t *token) string {
-	if isNumber(t.surface) {
-		return "#"
+// featureTerm is the unigram feature of a token — its stem (or its
+// word, for a model without stemming), or "#" for a number — and whether
+// the token is a feature at all (words shorter than the model's minimum
+// are not).
+func (m *Model) featureTerm(t *token) (string, bool) {
+	if m.minRunes > 1 && utf8.RuneCountInString(t.surface) < m.minRunes {
+		return "", false
 	}
-	return t.stem
+	switch {
+	case isNumber(t.surface):
+		return "#", true
+	case m.unstemmed:
+		return t.surface, true
+	}
+	return t.stem, true
+}
+
+// features calls emit with each feature of the tokens, one per
+// occurrence: every kept token's term (as word, bigram nil) and, for
+// bigram models, the pair of each kept token with the previous kept token
+// of the same clause, joined by a space (as bigram, a scratch buffer emit
+// must not keep).
+func (m *Model) features(toks []token, emit func(word string, bigram []byte)) {
+	var keyBuf [128]byte
+	prev, prevClause := "", int32(-1)
+	for i := range toks {
+		term, ok := m.featureTerm(&toks[i])
+		if !ok {
+			continue
+		}
+		emit(term, nil)
+		if m.ngrams >= 2 && prevClause == toks[i].clause {
+			emit("", append(append(append(keyBuf[:0], prev...), ' '), term...))
+		}
+		prev, prevClause = term, toks[i].clause
+	}
 }
 
 // featureIDs appends the vocabulary ids of the text's features (one per
 // occurrence) and returns them sorted.
 func (m *Model) featureIDs(toks []token, dst []int32) []int32 {
-	var key []byte
-	var keyBuf [128]byte
-	for i := range toks {
-		if id, ok := m.vocab[featureTerm(&toks[i])]; ok {
+	m.features(toks, func(word string, bigram []byte) {
+		var id int32
+		var ok bool
+		if bigram != nil {
+			id, ok = m.vocab[string(bigram)]
+		} else {
+			id, ok = m.vocab[word]
+		}
+		if ok {
 			dst = append(dst, id)
 		}
-		if m.ngrams >= 2 && i > 0 && toks[i-1].clause == toks[i].clause {
-			key = append(append(append(keyBuf[:0], featureTerm(&toks[i-1])...), ' '), featureTerm(&toks[i])...)
-			if id, ok := m.vocab[string(key)]; ok {
-				dst = append(dst, id)
-			}
-		}
-	}
+	})
 	slices.Sort(dst)
 	return dst
 }
@@ -185,6 +241,8 @@ func (m *Model) vector(ids []int32, idx []int32, val []float64) ([]int32, []floa
 		}
 		c := float64(j - i)
 		switch {
+		case m.kind == LogisticRegression && m.rawTF:
+			c *= m.idf[ids[i]]
 		case m.kind == LogisticRegression:
 			c = (1 + math.Log(c)) * m.idf[ids[i]]
 		case m.binary:
@@ -332,7 +390,11 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 	if opt.Kind == LogisticRegression && len(opt.L2Grid) >= 2 {
 		opt.L2 = selectL2(examples, opt)
 	}
-	m := &Model{kind: opt.Kind, ngrams: opt.NGrams, binary: opt.Binary && opt.Kind == NaiveBayes}
+	m := &Model{kind: opt.Kind, ngrams: opt.NGrams, binary: opt.Binary && opt.Kind == NaiveBayes,
+		unstemmed: opt.NoStemming, minRunes: opt.MinWordRunes, rawTF: opt.RawTF && opt.Kind == LogisticRegression}
+	if m.minRunes == 1 {
+		m.minRunes = 0
+	}
 	for c := range labels {
 		m.classes = append(m.classes, c)
 	}
@@ -342,23 +404,44 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 		classIndex[c] = k
 	}
 
-	// Extract features: per example, term → count.
-	docs := make([]map[string]int, len(examples))
+	// Extract features: per example, its distinct terms and their counts.
+	type docTerms struct {
+		terms  []string
+		counts []int
+	}
+	docs := make([]docTerms, len(examples))
 	df := make(map[string]int)
+	index := make(map[string]int)
 	az := getAnalyzer()
 	for i, ex := range examples {
 		a := az.analyze(ex.Text, DefaultMaxTextBytes)
-		counts := make(map[string]int, 2*len(a.tokens))
-		for j := range a.tokens {
-			counts[featureTerm(&a.tokens[j])]++
-			if opt.NGrams >= 2 && j > 0 && a.tokens[j-1].clause == a.tokens[j].clause {
-				counts[featureTerm(&a.tokens[j-1])+" "+featureTerm(&a.tokens[j])]++
+		d := &docs[i]
+		d.terms = make([]string, 0, opt.NGrams*len(a.tokens))
+		d.counts = make([]int, 0, opt.NGrams*len(a.tokens))
+		clear(index)
+		m.features(a.tokens, func(word string, bigram []byte) {
+			j, ok := 0, false
+			if bigram != nil {
+				j, ok = index[string(bigram)]
+			} else {
+				j, ok = index[word]
 			}
-		}
-		for t := range counts {
+			if ok {
+				d.counts[j]++
+				return
+			}
+			switch {
+			case bigram != nil:
+				word = string(bigram)
+			case m.unstemmed:
+				word = strings.Clone(word) // not a slice of the whole text
+			}
+			index[word] = len(d.terms)
+			d.terms, d.counts = append(d.terms, word), append(d.counts, 1)
+		})
+		for _, t := range d.terms {
 			df[t]++
 		}
-		docs[i] = counts
 	}
 	putAnalyzer(az)
 
@@ -399,16 +482,16 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 	for i, ex := range examples {
 		ys[i] = classIndex[ex.Label]
 		var ids []int32
-		for t, c := range docs[i] {
+		for j, t := range docs[i].terms {
 			if id, ok := m.vocab[t]; ok {
-				for range c {
+				for range docs[i].counts[j] {
 					ids = append(ids, id)
 				}
 			}
 		}
 		slices.Sort(ids)
 		vecs[i].idx, vecs[i].val = m.vector(ids, nil, nil)
-		docs[i] = nil
+		docs[i] = docTerms{}
 	}
 	classWeight := make([]float64, K)
 	for k, c := range m.classes {
@@ -478,6 +561,12 @@ func (o TrainOptions) withDefaults() (TrainOptions, error) {
 		if !validWeight(l2, 0, 1e3) || l2 == 0 {
 			return bad("l2_grid", l2)
 		}
+	}
+	if o.MinWordRunes < 0 || o.MinWordRunes > maxStemRunes {
+		return bad("min_word_runes", o.MinWordRunes)
+	}
+	if o.RawTF && o.Kind != LogisticRegression {
+		return bad("raw_tf", o.RawTF)
 	}
 	switch {
 	case o.InnerFolds == 0:
@@ -687,36 +776,44 @@ func (m *Model) trainLR(vecs []sparseVec, ys []int, classWeight []float64, opt T
 		}
 		return loss + opt.L2/2*reg
 	}
-	minimizeLBFGS(fg, theta, opt.MaxIter, 1e-6)
+	m.fit = minimizeLBFGS(fg, theta, opt.MaxIter, gradTol)
 	copy(m.weights, theta[:V*K])
 	copy(m.bias, theta[V*K:])
 }
 
 // modelDoc is the JSON form of a model:
 //
-//	{"format": "crmkit.rootcause.model", "version": 1 | 2,
+//	{"format": "crmkit.rootcause.model", "version": 1 | 2 | 3,
 //	 "kind": "naive_bayes" | "logistic_regression" | "complement_naive_bayes",
 //	 "ngrams": 1 | 2, "binary": bool (naive Bayes only),
+//	 "unstemmed": bool,                // version 3: features are words, not stems
+//	 "min_word_runes": 2..40,          // version 3: shorter words are not features
+//	 "raw_tf": bool,                   // version 3, logistic regression: raw counts
 //	 "classes": [label, ...],
-//	 "terms": [feature, ...],          // sorted, unique; a bigram is "stem stem"
+//	 "terms": [feature, ...],          // sorted, unique; a bigram is "term term"
 //	 "idf": [float per term],          // logistic regression only
 //	 "bias": [float per class],
 //	 "weights": [[float per class] per term]}
 //
-// Version 2 added the kind complement_naive_bayes and nothing else; a
-// model of the other kinds is still written as version 1, so that
-// readers of version 1 read it, and both versions are read.
+// Version 2 added the kind complement_naive_bayes; version 3 added the
+// three feature fields (absent: stems, every word, 1 + ln count). A model
+// is written in the oldest version that holds it — version 1 unless it is
+// complement naive Bayes (2) or uses a version 3 field (3) — so that older
+// readers still read it, and every version is read.
 type modelDoc struct {
-	Format  string      `json:"format"`
-	Version int         `json:"version"`
-	Kind    ModelKind   `json:"kind"`
-	NGrams  int         `json:"ngrams"`
-	Binary  bool        `json:"binary,omitempty"`
-	Classes []string    `json:"classes"`
-	Terms   []string    `json:"terms"`
-	IDF     []float64   `json:"idf,omitempty"`
-	Bias    []float64   `json:"bias"`
-	Weights [][]float64 `json:"weights"`
+	Format       string      `json:"format"`
+	Version      int         `json:"version"`
+	Kind         ModelKind   `json:"kind"`
+	NGrams       int         `json:"ngrams"`
+	Binary       bool        `json:"binary,omitempty"`
+	Unstemmed    bool        `json:"unstemmed,omitempty"`
+	MinWordRunes int         `json:"min_word_runes,omitempty"`
+	RawTF        bool        `json:"raw_tf,omitempty"`
+	Classes      []string    `json:"classes"`
+	Terms        []string    `json:"terms"`
+	IDF          []float64   `json:"idf,omitempty"`
+	Bias         []float64   `json:"bias"`
+	Weights      [][]float64 `json:"weights"`
 }
 
 // MarshalJSON writes the model in its versioned JSON format (see
@@ -725,6 +822,7 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 	K := len(m.classes)
 	doc := modelDoc{
 		Format: modelFormat, Version: 1, Kind: m.kind, NGrams: m.ngrams, Binary: m.binary,
+		Unstemmed: m.unstemmed, MinWordRunes: m.minRunes, RawTF: m.rawTF,
 		Classes: m.classes, Terms: m.terms, IDF: m.idf, Bias: m.bias,
 		Weights: make([][]float64, len(m.terms)),
 	}
@@ -733,6 +831,9 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 	}
 	if m.kind == ComplementNB {
 		doc.Version = 2
+	}
+	if m.unstemmed || m.minRunes > 1 || m.rawTF {
+		doc.Version = 3
 	}
 	if doc.Terms == nil {
 		doc.Terms = []string{}
@@ -762,7 +863,8 @@ func readModel(r io.Reader, limit int64) (*Model, error) {
 }
 
 // LoadModel reads a model saved by MarshalJSON and checks it whole: the
-// format name and version, the kind, unknown fields, at least two unique
+// format name and version (1 to 3; the feature options of version 3
+// only in version 3), the kind, unknown fields, at least two unique
 // classes, unique non-empty terms, every array of the right length and
 // every number finite and within ±1e6 (idf positive). Errors match
 // ErrInvalidModel and name the field at fault.
@@ -802,6 +904,15 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 	if doc.Binary && doc.Kind != NaiveBayes {
 		return bad(ReasonOutOfRange, "binary", "true", "only naive Bayes counts presence")
 	}
+	if (doc.Unstemmed || doc.MinWordRunes != 0 || doc.RawTF) && doc.Version < 3 {
+		return bad(ReasonBadVersion, "version", fmt.Sprint(doc.Version), "unstemmed, min_word_runes and raw_tf need version 3")
+	}
+	if doc.MinWordRunes != 0 && (doc.MinWordRunes < 2 || doc.MinWordRunes > maxStemRunes) {
+		return bad(ReasonOutOfRange, "min_word_runes", fmt.Sprint(doc.MinWordRunes), fmt.Sprintf("2 to %d, or absent", maxStemRunes))
+	}
+	if doc.RawTF && doc.Kind != LogisticRegression {
+		return bad(ReasonOutOfRange, "raw_tf", "true", "only logistic regression uses TF-IDF")
+	}
 	K, V := len(doc.Classes), len(doc.Terms)
 	if K < 2 {
 		return bad(ReasonTooFewClasses, "classes", "", "")
@@ -825,7 +936,8 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 	if V > maxModelTerms {
 		return bad(ReasonTooLarge, "terms", "", fmt.Sprintf("at most %d", maxModelTerms))
 	}
-	m := &Model{kind: doc.Kind, ngrams: doc.NGrams, binary: doc.Binary, classes: doc.Classes, terms: doc.Terms,
+	m := &Model{kind: doc.Kind, ngrams: doc.NGrams, binary: doc.Binary, unstemmed: doc.Unstemmed,
+		minRunes: doc.MinWordRunes, rawTF: doc.RawTF, classes: doc.Classes, terms: doc.Terms,
 		vocab: make(map[string]int32, V), bias: doc.Bias, weights: make([]float64, V*K)}
 	for i, t := range doc.Terms {
 		field := fmt.Sprintf("terms[%d]", i)

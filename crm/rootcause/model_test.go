@@ -65,6 +65,9 @@ func TestTrainDeterministicAndRoundTrip(t *testing.T) {
 		{Kind: NaiveBayes, Binary: true, Balanced: true},
 		{Kind: LogisticRegression, Balanced: true, MinDF: 1},
 		{Kind: LogisticRegression, NGrams: 1, L2: 0.01, MaxIter: 50, MaxFeatures: 10},
+		{Kind: LogisticRegression, NoStemming: true, MinWordRunes: 3, RawTF: true},
+		{Kind: NaiveBayes, NoStemming: true, MinWordRunes: 2},
+		{Kind: ComplementNB, MinWordRunes: 4},
 	} {
 		a, err := Train(trainSet, opt)
 		require.NoError(t, err)
@@ -119,6 +122,9 @@ func TestTrainErrors(t *testing.T) {
 		{"l2 grid", two, TrainOptions{L2Grid: []float64{1e-3, 0}}, ReasonOutOfRange, "options.l2_grid"},
 		{"l2 grid nan", two, TrainOptions{L2Grid: []float64{math.NaN()}}, ReasonOutOfRange, "options.l2_grid"},
 		{"inner folds", two, TrainOptions{InnerFolds: 1}, ReasonOutOfRange, "options.inner_folds"},
+		{"min word runes", two, TrainOptions{MinWordRunes: -1}, ReasonOutOfRange, "options.min_word_runes"},
+		{"min word runes big", two, TrainOptions{MinWordRunes: 41}, ReasonOutOfRange, "options.min_word_runes"},
+		{"raw tf NB", two, TrainOptions{Kind: NaiveBayes, RawTF: true}, ReasonOutOfRange, "options.raw_tf"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,7 +160,7 @@ func TestLoadModelErrors(t *testing.T) {
 		field  string
 	}{
 		{"format", func(d map[string]any) { d["format"] = "other" }, ReasonUnknownFormat, "format"},
-		{"version", func(d map[string]any) { d["version"] = 3 }, ReasonBadVersion, "version"},
+		{"version", func(d map[string]any) { d["version"] = 4 }, ReasonBadVersion, "version"},
 		{"version 0", func(d map[string]any) { d["version"] = 0 }, ReasonBadVersion, "version"},
 		{"complement in version 1", func(d map[string]any) { d["kind"] = "complement_naive_bayes"; delete(d, "idf") },
 			ReasonUnknownKind, "kind"},
@@ -175,6 +181,18 @@ func TestLoadModelErrors(t *testing.T) {
 		{"weights rows", func(d map[string]any) { d["weights"] = []any{} }, ReasonShapeMismatch, "weights"},
 		{"weights cols", func(d map[string]any) { d["weights"].([]any)[2] = []any{1.0} }, ReasonShapeMismatch, "weights[2]"},
 		{"weight huge", func(d map[string]any) { d["weights"].([]any)[0].([]any)[1] = -2e6 }, ReasonNotFinite, "weights[0][1]"},
+		{"unstemmed in version 1", func(d map[string]any) { d["unstemmed"] = true }, ReasonBadVersion, "version"},
+		{"raw tf in version 2", func(d map[string]any) { d["version"] = 2; d["raw_tf"] = true }, ReasonBadVersion, "version"},
+		{"min word runes in version 1", func(d map[string]any) { d["min_word_runes"] = 2 }, ReasonBadVersion, "version"},
+		{"min word runes 1", func(d map[string]any) { d["version"] = 3; d["min_word_runes"] = 1 }, ReasonOutOfRange, "min_word_runes"},
+		{"min word runes 41", func(d map[string]any) { d["version"] = 3; d["min_word_runes"] = 41 }, ReasonOutOfRange, "min_word_runes"},
+		{"raw tf NB", func(d map[string]any) {
+			d["version"] = 3
+			d["raw_tf"] = true
+			d["kind"] = "naive_bayes"
+			delete(d, "idf")
+		},
+			ReasonOutOfRange, "raw_tf"},
 		{"unknown field", func(d map[string]any) { d["extra"] = 1 }, ReasonMalformedJSON, ""},
 		{"wrong type", func(d map[string]any) { d["terms"] = "x" }, ReasonMalformedJSON, ""},
 	}
@@ -219,20 +237,25 @@ func (errReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire"
 
 // TestModelVersions: naive Bayes and logistic regression models are
 // still written as version 1 (readable by older readers), complement
-// naive Bayes as version 2, and both versions load back to the same
-// predictions.
+// naive Bayes as version 2, models with a feature option of version 3 as
+// version 3, and every version loads back to the same predictions.
 func TestModelVersions(t *testing.T) {
 	cases := []struct {
-		kind    ModelKind
+		name    string
+		opt     TrainOptions
 		version float64
 	}{
-		{NaiveBayes, 1},
-		{LogisticRegression, 1},
-		{ComplementNB, 2},
+		{"naive Bayes", TrainOptions{Kind: NaiveBayes}, 1},
+		{"logistic regression", TrainOptions{Kind: LogisticRegression}, 1},
+		{"min word runes 1 is the default", TrainOptions{Kind: LogisticRegression, MinWordRunes: 1}, 1},
+		{"complement naive Bayes", TrainOptions{Kind: ComplementNB}, 2},
+		{"unstemmed", TrainOptions{Kind: NaiveBayes, NoStemming: true}, 3},
+		{"min word runes", TrainOptions{Kind: ComplementNB, MinWordRunes: 2}, 3},
+		{"raw tf", TrainOptions{Kind: LogisticRegression, RawTF: true}, 3},
 	}
 	for _, tt := range cases {
-		t.Run(string(tt.kind), func(t *testing.T) {
-			m, err := Train(trainSet, TrainOptions{Kind: tt.kind})
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Train(trainSet, tt.opt)
 			require.NoError(t, err)
 			data, err := json.Marshal(m)
 			require.NoError(t, err)
@@ -242,14 +265,61 @@ func TestModelVersions(t *testing.T) {
 			back, err := LoadModel(data)
 			require.NoError(t, err)
 			assert.Equal(t, m.Predict("груз разбит, цена выше"), back.Predict("груз разбит, цена выше"))
-			// A version 1 document of these kinds may also say version 2.
-			doc["version"] = 2
-			data2, err := json.Marshal(doc)
-			require.NoError(t, err)
-			_, err = LoadModel(data2)
-			assert.NoError(t, err)
+			// A document may also say a newer version than it needs.
+			for v := int(tt.version) + 1; v <= modelVersion; v++ {
+				doc["version"] = v
+				data2, err := json.Marshal(doc)
+				require.NoError(t, err)
+				_, err = LoadModel(data2)
+				assert.NoError(t, err)
+			}
 		})
 	}
+}
+
+// TestFeatureOptions: NoStemming keeps words whole, MinWordRunes drops
+// short words (and bigrams join the words either side of them), and
+// RawTF weighs a repeated word by its count.
+func TestFeatureOptions(t *testing.T) {
+	ex := []Example{{"the parcels arrived damaged x damaged", "damage"}, {"paid twice on the invoice", "price"}}
+	terms := func(opt TrainOptions) []string {
+		m, err := Train(ex, opt)
+		require.NoError(t, err)
+		return m.terms
+	}
+	stemmed := terms(TrainOptions{NGrams: 1})
+	assert.Contains(t, stemmed, "parcel")
+	assert.Contains(t, stemmed, "x")
+	assert.NotContains(t, stemmed, "parcels")
+	words := terms(TrainOptions{NGrams: 1, NoStemming: true})
+	assert.Contains(t, words, "parcels")
+	assert.NotContains(t, words, "parcel")
+	long := terms(TrainOptions{NGrams: 2, NoStemming: true, MinWordRunes: 2})
+	assert.NotContains(t, long, "x")
+	assert.Contains(t, long, "damaged damaged", "a bigram joins the words either side of a dropped one")
+	assert.Contains(t, long, "on the")
+
+	count := func(opt TrainOptions) float64 {
+		m, err := Train(ex, opt)
+		require.NoError(t, err)
+		a := getAnalyzer()
+		defer putAnalyzer(a)
+		ids := m.featureIDs(a.analyze("damaged damaged damaged parcels", DefaultMaxTextBytes).tokens, nil)
+		idx, val := m.vector(ids, nil, nil)
+		require.Len(t, idx, 2)
+		return val[0] / val[1] // "damaged" over "parcels": same idf
+	}
+	assert.InDelta(t, 3, count(TrainOptions{NGrams: 1, NoStemming: true, RawTF: true}), 1e-12)
+	assert.InDelta(t, 1+math.Log(3), count(TrainOptions{NGrams: 1, NoStemming: true}), 1e-12)
+}
+
+// TestLRConverges: L-BFGS ends at the optimum of the penalised loss (its
+// gradient is about zero) well within the iteration budget.
+func TestLRConverges(t *testing.T) {
+	m, err := Train(trainSet, TrainOptions{L2: 1e-2})
+	require.NoError(t, err)
+	assert.Less(t, m.fit.gradMax, 1e-5)
+	assert.Less(t, m.fit.iterations, defaultMaxIter)
 }
 
 // TestSelectL2 checks the inner cross-validation: deterministic, picks a

@@ -2,13 +2,22 @@ package rootcause
 
 import "math"
 
+// fitReport says how a minimisation ended.
+type fitReport struct {
+	iterations int     // L-BFGS iterations done
+	gradMax    float64 // largest gradient component at the end
+	value      float64 // objective at the end
+	converged  bool    // stopped because gradMax fell below the tolerance
+}
+
 // minimizeLBFGS minimises a smooth convex function with limited-memory
 // BFGS (memory 7) and a backtracking Armijo line search. fg writes the
 // gradient at x into g and returns the value. x is updated in place. It
 // stops after maxIter iterations, when the largest gradient component is
-// below gtol, or when an iteration improves the value by less than a
-// relative 1e-10. Everything is deterministic.
-func minimizeLBFGS(fg func(x, g []float64) float64, x []float64, maxIter int, gtol float64) {
+// below gtol, when the line search fails, or when an iteration improves
+// the value by less than a relative 1e-10, and reports how it ended.
+// Everything is deterministic.
+func minimizeLBFGS(fg func(x, g []float64) float64, x []float64, maxIter int, gtol float64) (rep fitReport) {
 	const mem = 7
 	n := len(x)
 	g := make([]float64, n)
@@ -20,9 +29,11 @@ func minimizeLBFGS(fg func(x, g []float64) float64, x []float64, maxIter int, gt
 	d := make([]float64, n)
 	xNew := make([]float64, n)
 	gNew := make([]float64, n)
-	for iter := 0; iter < maxIter; iter++ {
+	defer func() { rep.gradMax, rep.value = maxAbs(g), f }()
+	for ; rep.iterations < maxIter; rep.iterations++ {
 		if maxAbs(g) < gtol {
-			return
+			rep.converged = true
+			return rep
 		}
 		// Two-loop recursion: d = −H·g.
 		copy(d, g)
@@ -60,7 +71,7 @@ func minimizeLBFGS(fg func(x, g []float64) float64, x []float64, maxIter int, gt
 			step /= 2
 		}
 		if !ok {
-			return
+			return rep
 		}
 		var sk, yk []float64
 		if len(s) == mem { // recycle the oldest pair
@@ -81,9 +92,12 @@ func minimizeLBFGS(fg func(x, g []float64) float64, x []float64, maxIter int, gt
 		improved := f - fNew
 		f = fNew
 		if improved <= 1e-10*math.Max(1, math.Abs(f)) {
-			return
+			rep.iterations++
+			return rep
 		}
 	}
+	rep.converged = maxAbs(g) < gtol
+	return rep
 }
 
 func dot(a, b []float64) float64 {
