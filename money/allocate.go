@@ -56,12 +56,14 @@ func (a Amount) Allocate(weights []decimal.Decimal, mode RoundingMode) ([]Amount
 		return nil, &AllocationError{Reason: ReasonZeroWeights, Index: -1}
 	}
 	scale := int32(-minExp) // weights × 10^scale are whole numbers
-	rounded := roundDecimal(a.d, a.c.MinorUnits(), mode)
+	rounded := a.Round(mode)
 	negative := rounded.Sign() < 0
-	if units, ok := allocateSmall(rounded, a.c.MinorUnits(), weights, scale); ok {
-		return a.partsFromUint64(units, negative), nil
+	if total, ok := rounded.wholeMinor(); ok {
+		if units, ok := allocateSmall(total, weights, scale); ok {
+			return a.partsFromUint64(units, negative), nil
+		}
 	}
-	return a.partsFromBig(allocateBig(a.minorUnitsBig(rounded), weights, scale), negative), nil
+	return a.partsFromBig(allocateBig(a.minorUnitsBig(rounded.dec()), weights, scale), negative), nil
 }
 
 // AllocateAmounts splits the amount in proportion to other amounts, such
@@ -71,7 +73,7 @@ func (a Amount) Allocate(weights []decimal.Decimal, mode RoundingMode) ([]Amount
 func (a Amount) AllocateAmounts(weights []Amount, mode RoundingMode) ([]Amount, error) {
 	ds := make([]decimal.Decimal, len(weights))
 	for i, w := range weights {
-		ds[i] = w.d
+		ds[i] = w.dec()
 	}
 	return a.Allocate(ds, mode)
 }
@@ -84,9 +86,9 @@ func (a Amount) Split(n int, mode RoundingMode) ([]Amount, error) {
 	if n <= 0 {
 		return nil, &AllocationError{Reason: ReasonBadPartCount, Index: -1}
 	}
-	rounded := roundDecimal(a.d, a.c.MinorUnits(), mode)
+	rounded := a.Round(mode)
 	negative := rounded.Sign() < 0
-	if total, ok := wholeUint64(rounded, a.c.MinorUnits()); ok {
+	if total, ok := rounded.wholeMinor(); ok {
 		base, extra := total/uint64(n), total%uint64(n)
 		units := make([]uint64, n)
 		for i := range units {
@@ -97,7 +99,7 @@ func (a Amount) Split(n int, mode RoundingMode) ([]Amount, error) {
 		}
 		return a.partsFromUint64(units, negative), nil
 	}
-	total := a.minorUnitsBig(rounded)
+	total := a.minorUnitsBig(rounded.dec())
 	base, rest := new(big.Int).QuoRem(total, big.NewInt(int64(n)), new(big.Int))
 	extra := int(rest.Int64()) // rest < n, so it fits
 	units := make([]big.Int, n)
@@ -108,6 +110,19 @@ func (a Amount) Split(n int, mode RoundingMode) ([]Amount, error) {
 		}
 	}
 	return a.partsFromBig(units, negative), nil
+}
+
+// wholeMinor returns |a| in minor units of its currency when that is a
+// whole number that fits in 63 bits.
+func (a Amount) wholeMinor() (uint64, bool) {
+	if a.big != nil {
+		return wholeUint64(*a.big, a.c.MinorUnits())
+	}
+	v, ok := minorCompact(a.coef, a.exp, a.c.MinorUnits())
+	if !ok || v == math.MinInt64 {
+		return 0, false
+	}
+	return abs64(v), true
 }
 
 // wholeUint64 returns |d| × 10^shift when it is a whole number that fits
@@ -128,7 +143,8 @@ func wholeUint64(d decimal.Decimal, shift int32) (uint64, bool) {
 	return lo, true
 }
 
-var pow10 = func() (p [19]uint64) {
+// pow10[k] is 10^k, up to 10^19 (the largest power of ten in a uint64).
+var pow10 = func() (p [20]uint64) {
 	p[0] = 1
 	for i := 1; i < len(p); i++ {
 		p[i] = p[i-1] * 10
@@ -139,12 +155,9 @@ var pow10 = func() (p [19]uint64) {
 // allocateSmall is the common case in 64-bit arithmetic: the total and the
 // sum of the scaled weights fit in 63 bits. The product total × weight may
 // not, so it is taken as 128 bits and divided by the weight sum.
-func allocateSmall(rounded decimal.Decimal, minor int32, weights []decimal.Decimal, scale int32) ([]uint64, bool) {
-	total, ok := wholeUint64(rounded, minor)
-	if !ok {
-		return nil, false
-	}
+func allocateSmall(total uint64, weights []decimal.Decimal, scale int32) ([]uint64, bool) {
 	ws := make([]uint64, len(weights))
+	var ok bool
 	var sum uint64
 	for i, w := range weights {
 		if ws[i], ok = wholeUint64(w, scale); !ok {
@@ -220,7 +233,7 @@ func (a Amount) partsFromUint64(units []uint64, negative bool) []Amount {
 		if negative {
 			v = -v
 		}
-		parts[i] = Amount{d: decimal.New(v, exp), c: a.c}
+		parts[i] = Amount{coef: v, exp: exp, c: a.c}
 	}
 	return parts
 }
@@ -233,7 +246,7 @@ func (a Amount) partsFromBig(units []big.Int, negative bool) []Amount {
 		if negative {
 			u.Neg(u)
 		}
-		parts[i] = Amount{d: decimal.NewFromBigInt(u, exp), c: a.c}
+		parts[i] = fromDec(decimal.NewFromBigInt(u, exp), a.c)
 	}
 	return parts
 }

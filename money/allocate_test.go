@@ -124,7 +124,7 @@ func TestSplit(t *testing.T) {
 func genAmount(t *rapid.T, cur Currency, label string) Amount {
 	units := rapid.Int64Range(-1e15, 1e15).Draw(t, label)
 	extra := rapid.Int32Range(0, 4).Draw(t, label+"_extra")
-	return Amount{d: decimal.New(units, -cur.MinorUnits()-extra), c: cur}
+	return fromDec(decimal.New(units, -cur.MinorUnits()-extra), cur)
 }
 
 func genCurrency(t *rapid.T) Currency {
@@ -164,9 +164,9 @@ func TestAllocateProperties(t *testing.T) {
 		}
 		unit := decimal.New(1, -cur.MinorUnits())
 		for i, p := range parts {
-			exact := rounded.d.Mul(weights[i]).DivRound(wsum, 40)
-			if p.d.Sub(exact).Abs().Cmp(unit) >= 0 {
-				t.Fatalf("part %d = %s is a minor unit or more from its share %s", i, p.d, exact)
+			exact := rounded.Decimal().Mul(weights[i]).DivRound(wsum, 40)
+			if p.Decimal().Sub(exact).Abs().Cmp(unit) >= 0 {
+				t.Fatalf("part %d = %s is a minor unit or more from its share %s", i, p.Decimal(), exact)
 			}
 			if weights[i].IsZero() && !p.IsZero() {
 				t.Fatalf("zero weight %d got %s", i, p)
@@ -197,7 +197,7 @@ func TestSplitProperties(t *testing.T) {
 		unit := decimal.New(1, -cur.MinorUnits())
 		for i := 1; i < len(parts); i++ {
 			// Earlier parts are never smaller in magnitude, and at most one unit apart.
-			diff := parts[0].d.Abs().Sub(parts[i].d.Abs())
+			diff := parts[0].Decimal().Abs().Sub(parts[i].Decimal().Abs())
 			if diff.Sign() < 0 || diff.Cmp(unit) > 0 {
 				t.Fatalf("parts 0 and %d differ by %s", i, diff)
 			}
@@ -213,7 +213,7 @@ func TestRoundProperties(t *testing.T) {
 		r := x.Round(mode)
 		unit := decimal.New(1, -cur.MinorUnits())
 		half := unit.Div(decimal.NewFromInt(2))
-		dist := r.d.Sub(x.d).Abs()
+		dist := r.Decimal().Sub(x.Decimal()).Abs()
 
 		if !r.Round(mode).Equal(r) {
 			t.Fatal("rounding is not idempotent")
@@ -230,19 +230,19 @@ func TestRoundProperties(t *testing.T) {
 				t.Fatalf("%s rounded to %s: more than half a unit", x, r)
 			}
 		case Down:
-			if r.d.Abs().Cmp(x.d.Abs()) > 0 {
+			if r.Decimal().Abs().Cmp(x.Decimal().Abs()) > 0 {
 				t.Fatal("down grew the magnitude")
 			}
 		case Up:
-			if r.d.Abs().Cmp(x.d.Abs()) < 0 {
+			if r.Decimal().Abs().Cmp(x.Decimal().Abs()) < 0 {
 				t.Fatal("up shrank the magnitude")
 			}
 		case Ceiling:
-			if r.d.Cmp(x.d) < 0 {
+			if r.Decimal().Cmp(x.Decimal()) < 0 {
 				t.Fatal("ceiling went down")
 			}
 		case Floor:
-			if r.d.Cmp(x.d) > 0 {
+			if r.Decimal().Cmp(x.Decimal()) > 0 {
 				t.Fatal("floor went up")
 			}
 		}

@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"strings"
 
@@ -30,8 +31,15 @@ const (
 // Cmp, never with ==, because 1.5 and 1.50 are equal amounts with different
 // representations.
 type Amount struct {
-	d decimal.Decimal
-	c Currency
+	// An amount is held in one of two forms. The compact form, used
+	// whenever the value fits, is coef × 10^exp with big nil; it needs no
+	// heap memory. Otherwise big holds the value and coef and exp are
+	// zero. The form is canonical (a value that fits is never held in big),
+	// so two amounts with the same value and exponent have the same fields.
+	coef int64
+	big  *decimal.Decimal
+	exp  int32
+	c    Currency
 }
 
 // Zero returns a zero amount in currency c.
@@ -48,11 +56,7 @@ func Parse(s string, c Currency) (Amount, error) {
 	if c.IsZero() {
 		return Amount{}, &AmountError{Field: "currency", Reason: ReasonNoCurrency, Err: ErrNoCurrency}
 	}
-	d, err := parseDecimal(s)
-	if err != nil {
-		return Amount{}, err
-	}
-	return Amount{d: d, c: c}, nil
+	return parseAmount(s, c)
 }
 
 // ParseCode is Parse with the currency given as an ISO 4217 code.
@@ -86,7 +90,7 @@ func FromMinor(units int64, c Currency) (Amount, error) {
 	if c.IsZero() {
 		return Amount{}, &CurrencyError{Reason: ReasonNoCurrency}
 	}
-	return Amount{d: decimal.New(units, -c.MinorUnits()), c: c}, nil
+	return Amount{coef: units, exp: -c.MinorUnits(), c: c}, nil
 }
 
 // FromDecimal returns d as an amount in currency c, exactly. It fails
@@ -95,27 +99,32 @@ func FromDecimal(d decimal.Decimal, c Currency) (Amount, error) {
 	if c.IsZero() {
 		return Amount{}, &CurrencyError{Reason: ReasonNoCurrency}
 	}
-	return Amount{d: d, c: c}, nil
+	return fromDec(d, c), nil
 }
 
 // Currency returns the amount's currency (the zero Currency for the zero
 // Amount).
 func (a Amount) Currency() Currency { return a.c }
 
-// Decimal returns the amount's exact value.
-func (a Amount) Decimal() decimal.Decimal { return a.d }
+// Decimal returns the amount's exact value, with the exponent the amount
+// was built with.
+func (a Amount) Decimal() decimal.Decimal { return a.dec() }
 
 // Minor returns the amount in minor units of its currency (12345 for
 // 123.45 RUB). ok is false when the amount is not a whole number of minor
 // units or does not fit in an int64; round it first.
 func (a Amount) Minor() (units int64, ok bool) {
-	if a.d.IsZero() {
+	if a.big == nil {
+		return minorCompact(a.coef, a.exp, a.c.MinorUnits())
+	}
+	d := *a.big
+	if d.IsZero() {
 		return 0, true
 	}
-	if a.d.Exponent() > 18 {
+	if d.Exponent() > 18 {
 		return 0, false // at least 10^19: beyond int64 (and Shift could overflow)
 	}
-	scaled := a.d.Shift(a.c.MinorUnits())
+	scaled := d.Shift(a.c.MinorUnits())
 	if !scaled.IsInteger() {
 		return 0, false
 	}
@@ -127,29 +136,64 @@ func (a Amount) Minor() (units int64, ok bool) {
 }
 
 // IsZero reports whether the amount is zero, whatever its currency.
-func (a Amount) IsZero() bool { return a.d.IsZero() }
+func (a Amount) IsZero() bool { return a.Sign() == 0 }
 
 // Sign returns -1, 0 or +1.
-func (a Amount) Sign() int { return a.d.Sign() }
+func (a Amount) Sign() int {
+	if a.big != nil {
+		return a.big.Sign()
+	}
+	return sign64(a.coef)
+}
 
 // IsNegative reports whether the amount is below zero.
-func (a Amount) IsNegative() bool { return a.d.Sign() < 0 }
+func (a Amount) IsNegative() bool { return a.Sign() < 0 }
 
 // IsPositive reports whether the amount is above zero.
-func (a Amount) IsPositive() bool { return a.d.Sign() > 0 }
+func (a Amount) IsPositive() bool { return a.Sign() > 0 }
 
 // Neg returns -a.
-func (a Amount) Neg() Amount { return Amount{d: a.d.Neg(), c: a.c} }
+func (a Amount) Neg() Amount {
+	if a.big == nil && a.coef != math.MinInt64 {
+		return Amount{coef: -a.coef, exp: a.exp, c: a.c}
+	}
+	return fromDec(a.dec().Neg(), a.c)
+}
 
 // Abs returns |a|.
-func (a Amount) Abs() Amount { return Amount{d: a.d.Abs(), c: a.c} }
+func (a Amount) Abs() Amount {
+	if a.big != nil {
+		return fromDec(a.big.Abs(), a.c)
+	}
+	if a.coef >= 0 {
+		return a
+	}
+	return a.Neg()
+}
 
 // Mul returns a × factor, exactly (no rounding): a price times a quantity,
 // an amount times a rate. Round the result where a rule says so.
-func (a Amount) Mul(factor decimal.Decimal) Amount { return Amount{d: a.d.Mul(factor), c: a.c} }
+func (a Amount) Mul(factor decimal.Decimal) Amount {
+	if a.big == nil {
+		if f, ok := decInt64(factor); ok {
+			exp := int64(a.exp) + int64(factor.Exponent())
+			if p, ok := mul64(a.coef, f); ok && exp >= math.MinInt32 && exp <= math.MaxInt32 {
+				return Amount{coef: p, exp: int32(exp), c: a.c}
+			}
+		}
+	}
+	return fromDec(a.dec().Mul(factor), a.c)
+}
 
 // MulInt returns a × n, exactly.
-func (a Amount) MulInt(n int64) Amount { return a.Mul(decimal.NewFromInt(n)) }
+func (a Amount) MulInt(n int64) Amount {
+	if a.big == nil {
+		if p, ok := mul64(a.coef, n); ok {
+			return Amount{coef: p, exp: a.exp, c: a.c}
+		}
+	}
+	return a.Mul(decimal.NewFromInt(n))
+}
 
 // Add returns a + b. Amounts in different currencies fail with a
 // *MismatchError; the zero Amount takes the other's currency.
@@ -158,7 +202,14 @@ func (a Amount) Add(b Amount) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	return Amount{d: a.d.Add(b.d), c: c}, nil
+	if a.big == nil && b.big == nil {
+		if x, y, exp, ok := align(a, b); ok {
+			if s, ok := add64(x, y); ok {
+				return Amount{coef: s, exp: exp, c: c}, nil
+			}
+		}
+	}
+	return fromDec(a.dec().Add(b.dec()), c), nil
 }
 
 // Sub returns a − b, with the currency rules of Add.
@@ -167,7 +218,14 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 	if err != nil {
 		return Amount{}, err
 	}
-	return Amount{d: a.d.Sub(b.d), c: c}, nil
+	if a.big == nil && b.big == nil {
+		if x, y, exp, ok := align(a, b); ok {
+			if s, ok := sub64(x, y); ok {
+				return Amount{coef: s, exp: exp, c: c}, nil
+			}
+		}
+	}
+	return fromDec(a.dec().Sub(b.dec()), c), nil
 }
 
 // Cmp compares a and b: -1 if a < b, 0 if equal, +1 if a > b. Amounts in
@@ -176,7 +234,7 @@ func (a Amount) Cmp(b Amount) (int, error) {
 	if _, err := common("compare", a, b); err != nil {
 		return 0, err
 	}
-	return a.d.Cmp(b.d), nil
+	return a.cmp(b), nil
 }
 
 // Equal reports whether a and b are the same sum in the same currency:
@@ -186,7 +244,20 @@ func (a Amount) Equal(b Amount) bool {
 	if _, err := common("compare", a, b); err != nil {
 		return false
 	}
-	return a.d.Equal(b.d)
+	return a.cmp(b) == 0
+}
+
+// cmp compares the values of a and b, whatever their currencies.
+func (a Amount) cmp(b Amount) int {
+	if a.big == nil && b.big == nil {
+		if sa, sb := sign64(a.coef), sign64(b.coef); sa != sb || sa == 0 {
+			return cmpInt(sa, sb)
+		}
+		if x, y, _, ok := align(a, b); ok {
+			return cmpInt64(x, y)
+		}
+	}
+	return a.dec().Cmp(b.dec())
 }
 
 // Sum adds amounts of one currency; an empty list gives the zero Amount.
@@ -229,7 +300,12 @@ func (a Amount) String() string {
 // as many more as the value needs, never in exponent form, independent of
 // the decimal package's global settings.
 func (a Amount) plain() string {
-	return fixed(a.d, a.c.MinorUnits())
+	if a.big == nil {
+		if s, ok := plainCompact(a.coef, a.exp, a.c.MinorUnits()); ok {
+			return s
+		}
+	}
+	return fixed(a.dec(), a.c.MinorUnits())
 }
 
 // fixed prints d with at least minPlaces decimals, exactly.
@@ -253,17 +329,17 @@ func fixed(d decimal.Decimal, minPlaces int32) string {
 	return s
 }
 
-// parseDecimal reads the strict amount grammar described at Parse,
-// without the decimal package's global settings.
-func parseDecimal(s string) (decimal.Decimal, error) {
+// parseAmount reads the strict amount grammar described at Parse as an
+// amount in currency c, without the decimal package's global settings.
+func parseAmount(s string, c Currency) (Amount, error) {
 	if s == "" {
-		return decimal.Decimal{}, &AmountError{Reason: ReasonEmptyAmount}
+		return Amount{}, &AmountError{Reason: ReasonEmptyAmount}
 	}
 	if len(s) > maxAmountLen {
-		return decimal.Decimal{}, &AmountError{Input: s, Reason: ReasonAmountTooLong}
+		return Amount{}, &AmountError{Input: s, Reason: ReasonAmountTooLong}
 	}
-	bad := func() (decimal.Decimal, error) {
-		return decimal.Decimal{}, &AmountError{Input: s, Reason: ReasonMalformedAmount}
+	bad := func() (Amount, error) {
+		return Amount{}, &AmountError{Input: s, Reason: ReasonMalformedAmount}
 	}
 	body := s
 	neg := false
@@ -279,28 +355,29 @@ func parseDecimal(s string) (decimal.Decimal, error) {
 		return bad()
 	}
 	if len(strings.TrimLeft(intPart, "0")) > maxIntDigits || len(fracPart) > maxFracDigits {
-		return decimal.Decimal{}, &AmountError{Input: s, Reason: ReasonAmountTooLong}
+		return Amount{}, &AmountError{Input: s, Reason: ReasonAmountTooLong}
 	}
-	digits := intPart + fracPart
 	exp := -int32(len(fracPart))
-	var d decimal.Decimal
-	if len(digits) <= 18 {
+	if len(intPart)+len(fracPart) <= 18 {
 		var v int64
-		for i := 0; i < len(digits); i++ {
-			v = v*10 + int64(digits[i]-'0')
+		for _, part := range [2]string{intPart, fracPart} {
+			for i := 0; i < len(part); i++ {
+				v = v*10 + int64(part[i]-'0')
+			}
 		}
-		d = decimal.New(v, exp)
-	} else {
-		coef, ok := new(big.Int).SetString(digits, 10)
-		if !ok {
-			return bad()
+		if neg {
+			v = -v
 		}
-		d = decimal.NewFromBigInt(coef, exp)
+		return Amount{coef: v, exp: exp, c: c}, nil
+	}
+	coef, ok := new(big.Int).SetString(intPart+fracPart, 10)
+	if !ok {
+		return bad()
 	}
 	if neg {
-		d = d.Neg()
+		coef.Neg(coef)
 	}
-	return d, nil
+	return fromDec(decimal.NewFromBigInt(coef, exp), c), nil
 }
 
 func allDigits(s string) bool {

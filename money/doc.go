@@ -24,6 +24,11 @@
 //
 // Compare amounts with Equal or Cmp: 1.5 RUB and 1.50 RUB are equal.
 //
+// An amount whose digits fit in 64 bits — every ordinary price, total and
+// allocation part — is held as a plain integer and an exponent, so building
+// and combining such amounts costs no heap allocation; larger amounts fall
+// back to shopspring/decimal transparently, with identical results.
+//
 // # Rounding
 //
 // Nothing is rounded behind the caller's back. Round brings an amount to

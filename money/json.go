@@ -89,7 +89,7 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 		errors.As(err, &ce)
 		return &AmountError{Field: "currency", Input: *currency, Reason: ce.Reason, Err: err}
 	}
-	d, err := parseDecimal(*amount)
+	parsed, err := parseAmount(*amount, c)
 	if err != nil {
 		var ae *AmountError
 		if errors.As(err, &ae) {
@@ -97,7 +97,7 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 		}
 		return err
 	}
-	*a = Amount{d: d, c: c}
+	*a = parsed
 	return nil
 }
 

@@ -112,7 +112,15 @@ func (a Amount) Round(mode RoundingMode) Amount {
 // already has no more than places decimals is returned unchanged. An
 // undefined mode (only reachable by converting an integer) rounds half-up.
 func (a Amount) RoundTo(places int32, mode RoundingMode) Amount {
-	return Amount{d: roundDecimal(a.d, places, mode), c: a.c}
+	if a.big == nil {
+		if a.exp >= -places {
+			return a // already exact at this many places; as roundDecimal
+		}
+		if v, ok := roundCompact(a.coef, a.exp, places, mode); ok {
+			return Amount{coef: v, exp: -places, c: a.c}
+		}
+	}
+	return fromDec(roundDecimal(a.dec(), places, mode), a.c)
 }
 
 func roundDecimal(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
