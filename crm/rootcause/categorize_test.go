@@ -305,3 +305,58 @@ func TestCategorizeProperties(t *testing.T) {
 		}
 	})
 }
+
+// TestSymptomCredit checks that a customer-caused category with evidence
+// of its own is credited with half the product-defect score, and that a
+// category without evidence of its own is not.
+func TestSymptomCredit(t *testing.T) {
+	lex, err := NewLexicon([]Term{
+		{Code: ProductDefect, Pattern: "лопнул", Weight: 2},
+		{Code: ProductDefect, Pattern: "треснул", Weight: 2},
+		{Code: CustomerMisuse, Pattern: "мороз", Weight: 1.5},
+		{Code: TransitDamage, Pattern: "вмятина", Weight: 2},
+	})
+	require.NoError(t, err)
+	c, err := New(Config{Lexicon: lex})
+	require.NoError(t, err)
+	cases := []struct {
+		text           string
+		best           Code
+		defect, misuse float64
+		transit        float64
+	}{
+		{"бак лопнул и треснул", ProductDefect, 4, 0, 0},
+		{"бак лопнул на морозе", CustomerMisuse, 2, 2.5, 0},
+		{"бак лопнул и треснул на морозе", ProductDefect, 4, 3.5, 0}, // a hint of misuse does not outweigh two failures
+		{"стоял на морозе", CustomerMisuse, 0, 1.5, 0},
+		{"вмятина на морозе", TransitDamage, 0, 1.5, 2},
+		{"хранили без мороза, бак лопнул", ProductDefect, 2, 0, 0},
+	}
+	for _, tt := range cases {
+		t.Run(tt.text, func(t *testing.T) {
+			r := c.Categorize(tt.text, Facts{})
+			got := map[Code]float64{}
+			for _, s := range r.Ranked {
+				got[s.Code] = s.RuleScore
+			}
+			assert.Equal(t, tt.best, r.Best().Code)
+			assert.InDelta(t, tt.defect, got[ProductDefect], 1e-9)
+			assert.InDelta(t, tt.misuse, got[CustomerMisuse], 1e-9)
+			assert.InDelta(t, tt.transit, got[TransitDamage], 1e-9)
+		})
+	}
+
+	// A taxonomy without PRODUCT_DEFECT has nothing to credit.
+	tax, err := NewTaxonomy([]Category{
+		{Code: CustomerMisuse, NameEN: "Misuse", NameRU: "Нарушение", CustomerCaused: true},
+		{Code: Other, NameEN: "Other", NameRU: "Прочее"},
+	}, Other)
+	require.NoError(t, err)
+	lex2, err := NewLexicon([]Term{{Code: CustomerMisuse, Pattern: "мороз", Weight: 1.5}})
+	require.NoError(t, err)
+	c2, err := New(Config{Taxonomy: tax, Lexicon: lex2, FactRules: []FactRule{}})
+	require.NoError(t, err)
+	r := c2.Categorize("стоял на морозе", Facts{})
+	assert.Equal(t, CustomerMisuse, r.Best().Code)
+	assert.InDelta(t, 1.5, r.Best().RuleScore, 1e-9)
+}
