@@ -78,7 +78,10 @@
 // notes, replacement orders) complete the record. ComplaintSLAStatus
 // judges each deadline due, met or breached as of an instant. Every
 // change is an event on the client's timeline; access follows the
-// client's; a merge moves complaints to the survivor.
+// client's; a merge moves complaints to the survivor. ComplaintPareto
+// ranks the complaints an actor may read by root cause, client, product
+// or responsible party, by count or by cost, and CompareComplaintPareto
+// sets one period beside another.
 //
 // # Access and delegation
 //
