@@ -403,8 +403,14 @@ func (p *pricing) hint(st *state, ci int32, line int, qty decimal.Decimal, amt m
 // hintOf turns a record into the Hint it reports.
 func (p *pricing) hintOf(h *Hint, rec *hintRec) {
 	c := p.cands[rec.cand]
-	h.Rule, h.RuleName, h.Line, h.Quantity, h.Amount = c.r.ID, c.r.Name, int(rec.line), rec.qty, rec.amt
-	h.Terms = termsOf(&c.r.Action, int(rec.tier))
+	h.Rule, h.RuleName, h.Line = c.r.ID, c.r.Name, int(rec.line)
+	if rec.qty != (decimal.Decimal{}) {
+		h.Quantity = rec.qty
+	}
+	if rec.amt != (money.Amount{}) {
+		h.Amount = rec.amt
+	}
+	setTerms(&h.Terms, c.termsAt(rec.tier))
 	if rec.line >= 0 {
 		h.SKU = p.cart.Lines[rec.line].SKU
 	}
@@ -691,6 +697,36 @@ func (p *pricing) volumeTier(st *state, ci int32, line int, m measure) int {
 		}
 	}
 	return tier
+}
+
+// setTerms copies src into dst, a zero Terms of the result, writing only
+// the fields that are set. Every pointer written into the heap while the
+// garbage collector marks costs a write barrier, and most fields of a
+// rule's terms are zero, so skipping them makes building a result
+// cheaper.
+func setTerms(dst, src *Terms) {
+	dst.Kind, dst.Buy, dst.Get = src.Kind, src.Buy, src.Get
+	if src.Percent != (decimal.Decimal{}) {
+		dst.Percent = src.Percent
+	}
+	if src.Amount != (money.Amount{}) {
+		dst.Amount = src.Amount
+	}
+	if src.Per != "" {
+		dst.Per = src.Per
+	}
+	if src.SKU != "" {
+		dst.SKU = src.SKU
+	}
+	if src.Quantity != (decimal.Decimal{}) {
+		dst.Quantity = src.Quantity
+	}
+	if src.FromQuantity != (decimal.Decimal{}) {
+		dst.FromQuantity = src.FromQuantity
+	}
+	if src.FromAmount != (money.Amount{}) {
+		dst.FromAmount = src.FromAmount
+	}
 }
 
 // termsOf describes an action (at a volume break, when tier ≥ 0).
@@ -1063,11 +1099,21 @@ func (p *pricing) adjustment(adj *Adjustment, rec *adjRec, st *state, lines []Pr
 	}
 	adj.Amount = p.money(rec.amount)
 	adj.Rule, adj.RuleName, adj.Scope, adj.Stacking = c.r.ID, c.r.Name, c.r.Scope.Kind, c.r.Stacking
-	adj.Line, adj.Terms, adj.Units, adj.Capped = int(rec.line), termsOf(&c.r.Action, int(rec.tier)), p.unitsOf(rec.unit), rec.capped.list()
+	adj.Line, adj.NeedsApproval = int(rec.line), rec.approval
+	setTerms(&adj.Terms, c.termsAt(rec.tier))
+	// adj is zero: fields that stay zero are not written (see setTerms).
+	if rec.unit > 0 {
+		adj.Units = p.unitsOf(rec.unit)
+	}
+	if rec.capped != 0 {
+		adj.Capped = rec.capped.list()
+	}
 	if rec.shares > 0 {
 		adj.Shares = p.shareLists[rec.shares-1]
 	}
-	adj.Coupon, adj.NeedsApproval = c.coupon, rec.approval
+	if c.coupon != "" {
+		adj.Coupon = c.coupon
+	}
 	if rec.line >= 0 {
 		adj.SKU = p.cart.Lines[rec.line].SKU
 	}
@@ -1285,11 +1331,59 @@ func (p *pricing) result(st *state) *PricedCart {
 
 // uses lists what the cart consumes: for every applied rule of the rule
 // set one use and its discount, in total and for the customer; then the
-// same for every coupon used, sorted by code.
+// same for every coupon used, sorted by code. The list is allocated at
+// its size and filled in place, writing only the fields that are set
+// (see setTerms).
 func (p *pricing) uses(st *state, adjs []Adjustment) []Use {
-	out := make([]Use, 0, 2*len(st.applied)+2*len(st.coupons))
 	customer := p.cart.Customer.ID
+	per := 1 // uses per rule or coupon
+	if customer != "" {
+		per = 2
+	}
 	var coupons []couponSpend
+	n := 0
+	for _, ap := range st.applied {
+		c := p.cands[ap.cand]
+		if c.fromCart {
+			continue
+		}
+		n += per
+		if c.coupon == "" {
+			continue
+		}
+		i := slices.IndexFunc(coupons, func(cs couponSpend) bool { return cs.code == c.coupon })
+		if i < 0 {
+			coupons = append(coupons, couponSpend{code: c.coupon, spent: ap.amount})
+		} else {
+			coupons[i].spent += ap.amount
+		}
+	}
+	n += per * len(coupons)
+	out := make([]Use, n)
+	k := 0
+	put := func(rule, coupon string, amount money.Amount, limit []Limit) {
+		for j := 0; j < per; j++ {
+			u := &out[k]
+			k++
+			if rule != "" {
+				u.Key.Rule = rule
+			}
+			if coupon != "" {
+				u.Key.Coupon = coupon
+			}
+			if j == 1 {
+				u.Key.Customer = customer
+				limit = limit[1:] // the customer's limit follows the total's
+			}
+			u.Amount = amount
+			if l := &limit[0]; l.MaxUses != 0 || l.Budget != (money.Amount{}) {
+				u.Limit.MaxUses = l.MaxUses
+				if l.Budget != (money.Amount{}) {
+					u.Limit.Budget = l.Budget
+				}
+			}
+		}
+	}
 	for _, ap := range st.applied {
 		c := p.cands[ap.cand]
 		if c.fromCart {
@@ -1302,31 +1396,16 @@ func (p *pricing) uses(st *state, adjs []Adjustment) []Use {
 		} else {
 			amount = p.money(ap.amount)
 		}
-		out = append(out, Use{Key: UsageKey{Rule: c.r.ID}, Amount: amount, Limit: c.r.Limits.Total})
-		if customer != "" {
-			out = append(out, Use{Key: UsageKey{Rule: c.r.ID, Customer: customer}, Amount: amount, Limit: c.r.Limits.PerCustomer})
-		}
-		if c.coupon == "" {
-			continue
-		}
-		i := slices.IndexFunc(coupons, func(cs couponSpend) bool { return cs.code == c.coupon })
-		if i < 0 {
-			coupons = append(coupons, couponSpend{code: c.coupon, spent: ap.amount})
-		} else {
-			coupons[i].spent += ap.amount
-		}
+		limits := [2]Limit{c.r.Limits.Total, c.r.Limits.PerCustomer}
+		put(c.r.ID, "", amount, limits[:])
 	}
 	slices.SortFunc(coupons, func(a, b couponSpend) int { return cmp.Compare(a.code, b.code) })
 	for _, cs := range coupons {
-		var total, perCustomer Limit
+		var limits [2]Limit
 		if def := p.e.coupons[cs.code]; def != nil {
-			total, perCustomer = def.Total, def.PerCustomer
+			limits = [2]Limit{def.Total, def.PerCustomer}
 		}
-		amount := p.money(cs.spent)
-		out = append(out, Use{Key: UsageKey{Coupon: cs.code}, Amount: amount, Limit: total})
-		if customer != "" {
-			out = append(out, Use{Key: UsageKey{Coupon: cs.code, Customer: customer}, Amount: amount, Limit: perCustomer})
-		}
+		put("", cs.code, p.money(cs.spent), limits[:])
 	}
 	return out
 }

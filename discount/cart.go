@@ -198,11 +198,10 @@ func checkLine(c *Cart, i int, ids map[string]int, parents map[string]string) er
 		if r := checkText(l.ID, maxIDLen); r != "" {
 			return bad("id", r, l.ID)
 		}
-		if j, dup := ids[l.ID]; dup {
+		if j := lineWithID(c, i, ids); j >= 0 {
 			return &InputError{Field: field("id"), Reason: ReasonDuplicate, Value: l.ID,
 				Detail: fmt.Sprintf("line %d has the same id", j)}
 		}
-		ids[l.ID] = i
 	}
 	if l.SKU == "" {
 		return bad("sku", ReasonRequired, "")
@@ -241,6 +240,26 @@ func checkLine(c *Cart, i int, ids map[string]int, parents map[string]string) er
 		return err
 	}
 	return checkPrice(c, l.FloorPrice, field, "floor_price")
+}
+
+// lineWithID returns the first line before line i with line i's id, or
+// -1. A small cart compares the ids directly; a larger one records them
+// in ids.
+func lineWithID(c *Cart, i int, ids map[string]int) int {
+	id := c.Lines[i].ID
+	if len(c.Lines) <= smallCart {
+		for j := range c.Lines[:i] {
+			if c.Lines[j].ID == id {
+				return j
+			}
+		}
+		return -1
+	}
+	if j, dup := ids[id]; dup {
+		return j
+	}
+	ids[id] = i
+	return -1
 }
 
 // checkPrice checks an optional price of a line: in the cart's currency,

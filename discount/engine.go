@@ -42,10 +42,18 @@ type compiled struct {
 	currency  money.Currency
 	coupon    string  // normalised code, or ""
 	couponDef *Coupon // the coupon's limits, if it has an entry
-	fromCart  bool    // a manual discount that came with the cart
-	product   bool    // filed in the index under a product key of a line rule
-	crossIdx  bool    // a cross rule filed in the index under its target's product keys
-	locking   bool    // exclusive or stop
+	// couponCurs are the currencies of the coupon's budgets (zero when a
+	// budget is not given): a cart in another currency cannot use it.
+	couponCurs [2]money.Currency
+	fromCart   bool // a manual discount that came with the cart
+	product    bool // filed in the index under a product key of a line rule
+	crossIdx   bool // a cross rule filed in the index under its target's product keys
+	locking    bool // exclusive or stop
+
+	// terms describe the action for the result: terms[t] at volume break
+	// t (one element for the other kinds), built once so that every
+	// adjustment and hint copies them instead of building them again.
+	terms []Terms
 
 	// Numbers of the action, ready for computing.
 	pct    factor // percent_off; buy_x_get_y (100 when not given)
@@ -66,6 +74,16 @@ type cbreak struct {
 	pct      factor
 	price    factor
 	hasPrice bool
+}
+
+// termsAt returns the terms of the rule's action at tier (see termsOf):
+// a volume break's for tier ≥ 0 (the first break's for -1), the action's
+// for the other kinds.
+func (c *compiled) termsAt(tier int32) *Terms {
+	if tier > 0 && int(tier) < len(c.terms) {
+		return &c.terms[tier]
+	}
+	return &c.terms[0]
 }
 
 // thresholds converts an optional amount to minor units, rounding with
@@ -175,6 +193,7 @@ func (e *Engine) compile(r *Rule, fromCart bool) (compiled, error) {
 		c.coupon = normCoupon(r.Conditions.Coupon)
 		c.couponDef = e.coupons[c.coupon]
 		if def := c.couponDef; def != nil {
+			c.couponCurs = [2]money.Currency{def.Total.Budget.Currency(), def.PerCustomer.Budget.Currency()}
 			for _, b := range []money.Amount{def.Total.Budget, def.PerCustomer.Budget} {
 				if !b.Currency().IsZero() && !c.currency.IsZero() && b.Currency() != c.currency {
 					return compiled{}, &RuleError{Rule: r.ID, Field: "conditions.coupon", Reason: ReasonCurrencyMismatch,
@@ -194,6 +213,14 @@ func (e *Engine) compile(r *Rule, fromCart bool) (compiled, error) {
 	}
 	c.locking = r.Stacking == Exclusive || r.Stacking == Stop
 	a, k := &r.Action, &r.Conditions
+	if a.Kind == ActionVolume && len(a.Breaks) > 0 {
+		c.terms = make([]Terms, len(a.Breaks))
+		for t := range c.terms {
+			c.terms[t] = termsOf(a, t)
+		}
+	} else if a.Kind != ActionVolume {
+		c.terms = []Terms{termsOf(a, -1)}
+	}
 	c.pct = fac(a.Percent)
 	if a.Kind == ActionBuyXGetY && a.Percent.IsZero() {
 		c.pct = fac(hundred)
@@ -660,11 +687,9 @@ func (p *pricing) matchStatic(c *compiled) bool {
 	if !c.currency.IsZero() && c.currency != p.cur {
 		return false
 	}
-	if def := c.couponDef; def != nil {
-		for _, b := range []money.Amount{def.Total.Budget, def.PerCustomer.Budget} {
-			if !b.Currency().IsZero() && b.Currency() != p.cur {
-				return false
-			}
+	for _, cur := range c.couponCurs {
+		if !cur.IsZero() && cur != p.cur {
+			return false
 		}
 	}
 	if len(k.Customers) > 0 && !contains(k.Customers, cu.ID) {
