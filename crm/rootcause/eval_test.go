@@ -90,16 +90,17 @@ func pct(a, b int) float64 {
 
 // Rules alone, per language, on the whole development file, on its
 // working and held-out halves, and on the claims written for these
-// tests (ownClaims). The goal in the issue is macro-F1 0.75 per
+// tests (ownClaims, and ownClaimsIndirect for the causes stated
+// indirectly). The goal in the issue is macro-F1 0.75 per
 // language; the floors sit just below the figures measured, so that a
 // regression fails.
 func TestEvalRules(t *testing.T) {
 	cases := []struct {
-		lang, file                     string
-		full, fullAcc, work, held, own float64
+		lang, file                               string
+		full, fullAcc, work, held, own, indirect float64
 	}{
-		{"ru", "ru-dev.jsonl", 0.565, 0.57, 0.595, 0.535, 0.875},
-		{"en", "en-dev.jsonl", 0.59, 0.60, 0.48, 0.69, 0.95},
+		{"ru", "ru-dev.jsonl", 0.585, 0.59, 0.615, 0.55, 0.875, 0.90},
+		{"en", "en-dev.jsonl", 0.62, 0.625, 0.54, 0.69, 0.95, 0.94},
 	}
 	for _, tt := range cases {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -109,14 +110,16 @@ func TestEvalRules(t *testing.T) {
 			w := evalRules(t, tt.file+" (working half)", work)
 			h := evalRules(t, tt.file+" (held-out half)", held)
 			o := evalRules(t, tt.lang+" own claims", ownClaims[tt.lang])
-			t.Logf("SUMMARY %s macro-F1/accuracy: all %.3f/%.3f, working half %.3f/%.3f, held-out half %.3f/%.3f, own %.3f/%.3f",
+			oi := evalRules(t, tt.lang+" own claims, indirect", ownClaimsIndirect[tt.lang])
+			t.Logf("SUMMARY %s macro-F1/accuracy: all %.3f/%.3f, working half %.3f/%.3f, held-out half %.3f/%.3f, own %.3f/%.3f, own indirect %.3f/%.3f",
 				tt.lang, full.macroF1(), full.accuracy(), w.macroF1(), w.accuracy(), h.macroF1(), h.accuracy(),
-				o.macroF1(), o.accuracy())
+				o.macroF1(), o.accuracy(), oi.macroF1(), oi.accuracy())
 			assert.GreaterOrEqual(t, full.macroF1(), tt.full)
 			assert.GreaterOrEqual(t, full.accuracy(), tt.fullAcc)
 			assert.GreaterOrEqual(t, w.macroF1(), tt.work)
 			assert.GreaterOrEqual(t, h.macroF1(), tt.held)
 			assert.GreaterOrEqual(t, o.macroF1(), tt.own)
+			assert.GreaterOrEqual(t, oi.macroF1(), tt.indirect)
 		})
 	}
 }

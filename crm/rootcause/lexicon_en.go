@@ -169,7 +169,10 @@ var lexiconENDescriptive = []termGroup{
 		"equivalent", "not the"}},
 
 	// QUANTITY
-	{WrongQuantity, 3, false, []string{"# of #", "# short", "# missing", "instead of #", "# too many"}},
+	{WrongQuantity, 3, false, []string{"# of #", "# short", "# missing", "# too many"}},
+	// A bare number after "instead of" is as often a part or size code as a
+	// count (third revision): level with WRONG_ITEM, which wins the tie.
+	{WrongQuantity, 2, false, []string{"instead of #"}},
 	{WrongQuantity, 2.5, false, []string{"only #"}},
 	{WrongQuantity, 2, false, []string{"# units", "# pieces", "# pcs", "# cartons", "# cases", "ordered #",
 		"received #", "invoiced for #", "billed for #", "paid for #", "short on", "over by", "extra #", "# extra"}},

@@ -50,7 +50,8 @@ type termGroup struct {
 // NewLexicon.
 func DefaultTerms() []Term {
 	var out []Term
-	for _, groups := range [][]termGroup{lexiconRU, lexiconRUDescriptive, lexiconRUBroad, lexiconEN, lexiconENDescriptive, lexiconENBroad} {
+	for _, groups := range [][]termGroup{lexiconRU, lexiconRUDescriptive, lexiconRUBroad, lexiconRUCover, lexiconEN, lexiconENDescriptive,
+		lexiconENBroad, lexiconENCover} {
 		for _, g := range groups {
 			for _, p := range g.patterns {
 				out = append(out, Term{Code: g.code, Pattern: p, Weight: g.weight, KeepNegated: g.keepNegated})
@@ -117,6 +118,7 @@ type Lexicon struct {
 	phrases    []phrase
 	exact      map[string][]int32 // stem of the first word → phrases (but those in exact2)
 	exact2     map[string][]int32 // stems of the first two words, "a\x00b" → phrases that start with two stems
+	exactPre   map[string][]int32 // stem of the first word and the first 3 bytes of a second-word prefix, "a\x01pre" → phrases
 	prefix     map[string][]int32 // prefix of the first word → phrases
 	prefixLens map[[3]byte][]int  // first three bytes of a first-word prefix → its byte lengths, ascending
 	number     []int32            // phrases that start with #
@@ -141,6 +143,7 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 		terms:      append([]Term(nil), terms...),
 		exact:      make(map[string][]int32),
 		exact2:     make(map[string][]int32),
+		exactPre:   make(map[string][]int32),
 		prefix:     make(map[string][]int32),
 		prefixLens: make(map[[3]byte][]int),
 	}
@@ -182,6 +185,10 @@ func NewLexicon(terms []Term) (*Lexicon, error) {
 			} else if len(words) >= 2 && !words[1].prefix && !words[1].number {
 				k2 := first.text + "\x00" + words[1].text
 				l.exact2[k2] = append(l.exact2[k2], id)
+			} else if len(words) >= 2 && words[1].prefix {
+				// a prefix has at least three letters, so three bytes
+				kp := first.text + "\x01" + words[1].text[:3]
+				l.exactPre[kp] = append(l.exactPre[kp], id)
 			} else {
 				l.exact[first.text] = append(l.exact[first.text], id)
 			}
@@ -278,6 +285,12 @@ func (l *Lexicon) scan(toks []token, out []match, consumed []bool) []match {
 		if i+1 < len(toks) && len(l.exact2) > 0 {
 			key := append(append(append(keyBuf[:0], t.stem...), 0), toks[i+1].stem...)
 			if ids, ok := l.exact2[string(key)]; ok {
+				out, best = l.try(ids, toks, i, out, mark, best)
+			}
+		}
+		if i+1 < len(toks) && len(toks[i+1].surface) >= 3 && len(l.exactPre) > 0 {
+			key := append(append(append(keyBuf[:0], t.stem...), 1), toks[i+1].surface[:3]...)
+			if ids, ok := l.exactPre[string(key)]; ok {
 				out, best = l.try(ids, toks, i, out, mark, best)
 			}
 		}
