@@ -373,6 +373,28 @@ type ComplaintStatusChange struct {
 	Reason     string
 }
 
+// ComplaintHold is a span during which the company waits for the client
+// (photos, an inspection report, access to the site) and the SLA clock
+// stops: helpdesks call it "pending" or "on hold". It is independent of
+// the status. While a hold lasts To is zero; when it ends, every deadline
+// the complaint still owed when the hold began moves later by Paused, the
+// business time the hold covered on the SLA's working calendar.
+type ComplaintHold struct {
+	From       time.Time
+	To         time.Time // zero while the hold lasts
+	Reason     string    // what the company waits for
+	By         uuid.UUID
+	OnBehalfOf uuid.UUID
+	// Paused is the business time between From and To, set when the hold
+	// ends.
+	Paused     time.Duration
+	ResumedBy  uuid.UUID
+	ResumeNote string
+}
+
+// Active reports whether the hold still lasts.
+func (h ComplaintHold) Active() bool { return h.To.IsZero() }
+
 // SLATerms are how long a complaint may take, in business time.
 type SLATerms struct {
 	Acknowledge time.Duration // from receipt to acknowledgement
@@ -410,6 +432,9 @@ type Complaint struct {
 	AcknowledgedAt time.Time // when it first left received
 	ResolvedAt     time.Time // when it was resolved, rejected or marked duplicate
 	ClosedAt       time.Time
+	// Holds are the spans the SLA clock stopped for, oldest first; only
+	// the last may still last (see OnHold).
+	Holds []ComplaintHold
 
 	Suggestion    *RootCauseSuggestion
 	RootCause     *RootCause
@@ -447,6 +472,7 @@ func (c Complaint) Clone() Complaint {
 		r := *c.RootCause
 		out.RootCause = &r
 	}
+	out.Holds = slices.Clone(c.Holds)
 	out.Whys = slices.Clone(c.Whys)
 	out.Actions = slices.Clone(c.Actions)
 	out.Compensations = slices.Clone(c.Compensations)
@@ -463,10 +489,28 @@ func (c Complaint) Action(id uuid.UUID) (ComplaintAction, bool) {
 	return ComplaintAction{}, false
 }
 
+// Hold returns the hold that still lasts, if any.
+func (c Complaint) Hold() (ComplaintHold, bool) {
+	if n := len(c.Holds); n > 0 && c.Holds[n-1].Active() {
+		return c.Holds[n-1], true
+	}
+	return ComplaintHold{}, false
+}
+
+// OnHold reports whether the complaint is on hold: its SLA clock stopped
+// while the company waits for the client.
+func (c Complaint) OnHold() bool {
+	_, ok := c.Hold()
+	return ok
+}
+
 // OverdueAt reports whether the complaint has missed a deadline it still
-// owes at asOf: acknowledgement while received, resolution while open.
+// owes at asOf: acknowledgement while received, resolution while open. A
+// complaint on hold is never overdue: its clock is stopped.
 func (c Complaint) OverdueAt(asOf time.Time) bool {
 	switch {
+	case c.OnHold():
+		return false
 	case c.Status == ComplaintReceived && !c.AcknowledgeDue.IsZero() && asOf.After(c.AcknowledgeDue):
 		return true
 	case c.Status.Open() && !c.ResolveDue.IsZero() && asOf.After(c.ResolveDue):
@@ -481,7 +525,7 @@ type ComplaintFilter struct {
 	ClientID uuid.UUID // of this client (after merges, the survivor)
 	Statuses []ComplaintStatus
 	// OverdueAt selects complaints overdue at this instant (see
-	// Complaint.OverdueAt).
+	// Complaint.OverdueAt; complaints on hold are left out).
 	OverdueAt time.Time
 	Handler   uuid.UUID
 }

@@ -13,6 +13,8 @@ const (
 	EventComplaintActionAdded  EventKind = "complaint.action_added"
 	EventComplaintActionDone   EventKind = "complaint.action_completed"
 	EventComplaintCompensation EventKind = "complaint.compensation_recorded"
+	EventComplaintHeld         EventKind = "complaint.held"
+	EventComplaintResumed      EventKind = "complaint.resumed"
 )
 
 // describeComplaint describes a complaint event for Event.Describe.
@@ -56,6 +58,17 @@ func describeComplaint(e Event, tag string) (string, bool) {
 			en += " № " + r
 		}
 		return lang.Pick(tag, "compensation: "+en, "компенсация: "+en), true
+	case EventComplaintHeld:
+		return lang.Pick(tag, "complaint on hold, waiting for the client: "+d["reason"],
+			"претензия приостановлена в ожидании клиента: "+d["reason"]), true
+	case EventComplaintResumed:
+		en := "complaint resumed; deadlines moved by " + d["paused"] + " of business time"
+		ru := "претензия возобновлена; сроки сдвинуты на " + d["paused"] + " рабочего времени"
+		if to := ComplaintStatus(d["ended_by_move"]); to != "" {
+			en += " (ended by the move to " + to.Name("en") + ")"
+			ru += " (при переводе в статус «" + to.Name("ru") + "»)"
+		}
+		return lang.Pick(tag, en, ru), true
 	}
 	return "", false
 }

@@ -41,7 +41,8 @@ func complaintWorld(tb interface{ Fatal(...any) }) (*crm.Service, crm.Actor, crm
 
 // FuzzReceiveComplaint feeds arbitrary text and numbers into every free
 // input of a complaint: the service never panics, and either stores the
-// complaint or refuses it with a *ValidationError, storing nothing.
+// complaint or refuses it with a *ValidationError, storing nothing. A
+// stored complaint is then held and resumed.
 func FuzzReceiveComplaint(f *testing.F) {
 	f.Add("Бой при доставке", "разбиты 12 плиток", "УПД-5531", "PLT-40", "12.5", "18750.00", "medium", "replacement", "email", int64(-7200))
 	f.Add("", "", "", "", "", "", "", "", "", int64(0))
@@ -74,6 +75,28 @@ func FuzzReceiveComplaint(f *testing.F) {
 		}
 		if len(n) != 1 || n[0].ID != got.ID || got.AcknowledgeDue.Before(got.ReceivedAt) || got.ResolveDue.Before(got.AcknowledgeDue) {
 			t.Fatalf("stored %d complaints; deadlines %s %s for %s", len(n), got.AcknowledgeDue, got.ResolveDue, got.ReceivedAt)
+		}
+		// A hold with the subject as its reason, resumed with the
+		// description as the note: refused only as invalid input, and it
+		// never moves a deadline earlier.
+		held, err := svc.HoldComplaint(context.Background(), actor, got.ID, subject)
+		if err != nil {
+			var ve *crm.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("hold refused with %T: %v", err, err)
+			}
+			return
+		}
+		if !held.OnHold() || held.OverdueAt(held.ResolveDue.Add(time.Hour)) {
+			t.Fatal("a held complaint is not on hold, or is overdue")
+		}
+		res, err := svc.ResumeComplaint(context.Background(), actor, got.ID, desc)
+		if err != nil {
+			t.Fatalf("resume: %v", err)
+		}
+		if res.OnHold() || res.AcknowledgeDue.Before(got.AcknowledgeDue) || res.ResolveDue.Before(got.ResolveDue) {
+			t.Fatalf("after a hold: on hold %v, deadlines %s %s (were %s %s)", res.OnHold(), res.AcknowledgeDue, res.ResolveDue,
+				got.AcknowledgeDue, got.ResolveDue)
 		}
 	})
 }

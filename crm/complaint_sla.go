@@ -92,13 +92,51 @@ func (p ComplaintSLA) compile() (*slaPolicy, error) {
 }
 
 // deadlines sets the complaint's SLA terms and deadlines from its
-// severity and receipt.
+// severity and receipt, moved by the holds that have ended.
 func (p *slaPolicy) deadlines(c *Complaint) {
 	t := p.Terms(c.Severity)
 	c.SLA = t
 	c.SLAZone = p.schedule.Location().String()
 	c.AcknowledgeDue = instant(p.schedule.Add(c.ReceivedAt, t.Acknowledge))
 	c.ResolveDue = instant(p.schedule.Add(c.ReceivedAt, t.Resolve))
+	for _, h := range c.Holds {
+		if !h.Active() {
+			c.AcknowledgeDue, c.ResolveDue = shiftedDeadlines(*c, p.schedule, h.From, h.Paused)
+		}
+	}
+}
+
+// owedAt reports whether a deadline done at done (zero: not done) was
+// still owed at the instant from.
+func owedAt(done, from time.Time) bool { return done.IsZero() || done.After(from) }
+
+// shiftedDeadlines returns the complaint's deadlines after a hold that
+// began at from and covered paused of business time: each deadline still
+// owed when the hold began moves later by paused on the calendar (nil:
+// by elapsed time). Deadlines not set, or already done by then, stay.
+func shiftedDeadlines(c Complaint, sched *worktime.Schedule, from time.Time, paused time.Duration) (ack, resolve time.Time) {
+	shift := func(due, done time.Time) time.Time {
+		if due.IsZero() || paused <= 0 || !owedAt(done, from) {
+			return due
+		}
+		if sched == nil {
+			return due.Add(paused)
+		}
+		return instant(sched.Add(due, paused))
+	}
+	return shift(c.AcknowledgeDue, c.AcknowledgedAt), shift(c.ResolveDue, c.ResolvedAt)
+}
+
+// pausedBetween is the business time from a to b on the calendar (nil:
+// elapsed time), never negative.
+func pausedBetween(sched *worktime.Schedule, a, b time.Time) time.Duration {
+	var d time.Duration
+	if sched == nil {
+		d = b.Sub(a)
+	} else {
+		d = sched.Between(a, b)
+	}
+	return max(d, 0)
 }
 
 // SLAState is where a deadline stands.
@@ -109,12 +147,14 @@ const (
 	SLADue      SLAState = "due"      // not done, deadline not passed
 	SLAMet      SLAState = "met"      // done by the deadline
 	SLABreached SLAState = "breached" // done late, or not done and the deadline passed
+	SLAOnHold   SLAState = "on_hold"  // not done, the complaint is on hold, not breached before the hold
 )
 
 var slaStates = newEnum(
 	ev(SLADue, "due", "в работе"),
 	ev(SLAMet, "met", "соблюдён"),
 	ev(SLABreached, "breached", "нарушен"),
+	ev(SLAOnHold, "on hold", "приостановлен"),
 )
 
 // Name returns the state's name in the language of tag.
@@ -141,7 +181,7 @@ type DeadlineStatus struct {
 }
 
 // Code returns the stable code "<deadline>_<state>", such as
-// "acknowledge_met" or "resolve_breached".
+// "acknowledge_met", "resolve_breached" or "resolve_on_hold".
 func (d DeadlineStatus) Code() string { return string(d.Kind) + "_" + string(d.State) }
 
 // Message explains the deadline in the language of tag.
@@ -165,6 +205,10 @@ func (d DeadlineStatus) Message(tag string) string {
 		return lang.Pick(tag,
 			fmt.Sprintf("%s by %s: breached by %s of business time", kindEN, due, m),
 			fmt.Sprintf("%s до %s: срок нарушен на %s рабочего времени", kindRU, due, m))
+	case SLAOnHold:
+		return lang.Pick(tag,
+			fmt.Sprintf("%s by %s if resumed now: on hold, waiting for the client, %s of business time left", kindEN, due, m),
+			fmt.Sprintf("%s до %s при возобновлении сейчас: срок приостановлен в ожидании клиента, осталось %s рабочего времени", kindRU, due, m))
 	}
 	return lang.Pick(tag,
 		fmt.Sprintf("%s by %s: due, %s of business time left", kindEN, due, m),
@@ -178,6 +222,11 @@ type SLAStatus struct {
 	Terms       SLATerms
 	Acknowledge DeadlineStatus
 	Resolve     DeadlineStatus
+	// OnHold is set when the complaint is on hold at AsOf, since
+	// HeldSince; the deadlines are then judged as if the hold ended at
+	// AsOf.
+	OnHold    bool
+	HeldSince time.Time
 }
 
 // Breached reports whether either deadline is breached.
@@ -193,6 +242,12 @@ func (s SLAStatus) Breached() bool {
 // complaint first left received (acknowledged, rejected or marked
 // duplicate); resolution when it was resolved, rejected or marked
 // duplicate (a reopened complaint owes it again).
+//
+// A complaint on hold is judged as if the hold ended at asOf: each
+// deadline it owed when the hold began moves later by the business time
+// held so far. An owed deadline that was not breached when the hold began
+// is then on_hold (never breached while the hold lasts), with the
+// business time left as its margin; OnHold and HeldSince report the hold.
 func ComplaintSLAStatus(c Complaint, sched *worktime.Schedule, asOf time.Time) SLAStatus {
 	between := func(a, b time.Time) time.Duration {
 		if sched == nil {
@@ -224,11 +279,25 @@ func ComplaintSLAStatus(c Complaint, sched *worktime.Schedule, asOf time.Time) S
 		}
 		return d
 	}
+	h, held := c.Hold()
+	judgeHeld := func(kind DeadlineKind, due, shifted, done time.Time) DeadlineStatus {
+		d := judge(kind, shifted, done)
+		if held && done.IsZero() && !due.IsZero() && !h.From.After(due) {
+			d.State, d.Margin = SLAOnHold, max(d.Margin, 0)
+		}
+		return d
+	}
+	ack, resolve := c.AcknowledgeDue, c.ResolveDue
+	if held {
+		ack, resolve = shiftedDeadlines(c, sched, h.From, pausedBetween(sched, h.From, asOf))
+	}
 	return SLAStatus{
 		AsOf:        asOf,
 		Zone:        c.SLAZone,
 		Terms:       c.SLA,
-		Acknowledge: judge(DeadlineAcknowledge, c.AcknowledgeDue, c.AcknowledgedAt),
-		Resolve:     judge(DeadlineResolve, c.ResolveDue, c.ResolvedAt),
+		Acknowledge: judgeHeld(DeadlineAcknowledge, c.AcknowledgeDue, ack, c.AcknowledgedAt),
+		Resolve:     judgeHeld(DeadlineResolve, c.ResolveDue, resolve, c.ResolvedAt),
+		OnHold:      held,
+		HeldSince:   h.From,
 	}
 }

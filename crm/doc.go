@@ -76,7 +76,15 @@
 // The five whys, the responsible party, immediate, corrective and
 // preventive actions with owners and due dates, and compensations (credit
 // notes, replacement orders) complete the record. ComplaintSLAStatus
-// judges each deadline due, met or breached as of an instant. Every
+// judges each deadline due, met or breached as of an instant.
+// HoldComplaint stops the SLA clock of an open complaint while the
+// company waits for the client (photos, an inspection report, access to
+// the site), with a reason; ResumeComplaint ends the hold, and each
+// deadline still owed when it began moves later by the business time it
+// covered. A hold is independent of the status; a move to resolved,
+// rejected, duplicate or closed ends it in the same write. A complaint on
+// hold is never overdue, and ComplaintSLAStatus judges it as if the hold
+// ended at the instant asked (state on_hold). Every
 // change is an event on the client's timeline; access follows the
 // client's; a merge moves complaints to the survivor. ComplaintPareto
 // ranks the complaints an actor may read by root cause, client, product

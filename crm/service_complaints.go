@@ -27,6 +27,7 @@ const (
 	maxComplaintActions = 100
 	maxCompensations    = 100
 	maxWhys             = 10
+	maxHolds            = 100
 	maxQuantityDigits   = 18
 )
 
@@ -41,12 +42,16 @@ const (
 	ComplaintFinal          Reason = "complaint_final"
 	ComplaintBadDuplicate   Reason = "complaint_duplicate_target"
 	ComplaintActionDone     Reason = "complaint_action_done"
+	ComplaintAlreadyOnHold  Reason = "complaint_already_on_hold"
+	ComplaintNotOnHold      Reason = "complaint_not_on_hold"
+	ComplaintHoldNotOpen    Reason = "complaint_hold_not_open"
 )
 
 // ComplaintError reports a change a complaint's state does not allow: a
 // status move that is not allowed or lacks what it needs, a change to a
 // complaint that is closed, rejected or a duplicate, a duplicate that
-// points nowhere sensible. It matches ErrComplaint, and the status moves
+// points nowhere sensible, a hold on a complaint already on hold or not
+// open, a resume of one not on hold. It matches ErrComplaint, and the status moves
 // (codes complaint_transition_*) also ErrTransition.
 type ComplaintError struct {
 	Reason   Reason
@@ -97,6 +102,14 @@ func (e *ComplaintError) Message(tag string) string {
 			"crm: дубликатом можно отметить только претензию того же клиента, указав оригинал, который сам не является дубликатом")
 	case ComplaintActionDone:
 		return lang.Pick(tag, "crm: the action is already completed", "crm: действие уже выполнено")
+	case ComplaintAlreadyOnHold:
+		return lang.Pick(tag, "crm: the complaint is already on hold", "crm: претензия уже приостановлена")
+	case ComplaintNotOnHold:
+		return lang.Pick(tag, "crm: the complaint is not on hold", "crm: претензия не приостановлена")
+	case ComplaintHoldNotOpen:
+		return lang.Pick(tag,
+			fmt.Sprintf("crm: only an open complaint (received, acknowledged, investigating) can be put on hold; it is %s", e.From),
+			fmt.Sprintf("crm: приостановить можно только открытую претензию (получена, подтверждено получение, на рассмотрении); её статус «%s»", e.From.Name("ru")))
 	}
 	return lang.Pick(tag, "crm: complaint change refused", "crm: изменение претензии отклонено")
 }
@@ -579,6 +592,15 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 			return nil, &ComplaintError{Reason: ComplaintMoveIncomplete, From: c.Status, To: move.To, Field: "reason"}
 		}
 		now := s.now()
+		var events []Event
+		if c.OnHold() && (move.To == ComplaintResolved || move.To == ComplaintRejected || move.To == ComplaintDuplicate ||
+			move.To == ComplaintClosed) {
+			// The hold ends first: the deadlines move before the move is
+			// judged against them.
+			rd := s.endHold(c, actor, now, "")
+			rd["ended_by_move"] = string(move.To)
+			events = append(events, s.event(client.ID, EventComplaintResumed, now, actor, g, rd))
+		}
 		data := map[string]string{"from": string(c.Status), "to": string(move.To)}
 		if move.Reason != "" {
 			data["reason"] = move.Reason
@@ -637,8 +659,84 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 		c.StatusLog = append(c.StatusLog, ComplaintStatusChange{From: c.Status, To: move.To, At: now, By: actor.ID,
 			OnBehalfOf: g.onBehalfOf, Reason: move.Reason})
 		c.Status = move.To
-		return []Event{s.event(client.ID, EventComplaintStatus, now, actor, g, data)}, nil
+		return append(events, s.event(client.ID, EventComplaintStatus, now, actor, g, data)), nil
 	})
+}
+
+// HoldComplaint stops the complaint's SLA clock while the company waits
+// for the client (photos, an inspection report, access to the site): the
+// hold starts now, with its reason (required), and lasts until
+// ResumeComplaint, or a move to resolved, rejected, duplicate or closed,
+// ends it. Only an open complaint (received, acknowledged, investigating)
+// not already on hold can be held; otherwise the error is a
+// *ComplaintError (complaint_final, complaint_hold_not_open,
+// complaint_already_on_hold). The status does not change. The hold is
+// recorded on the client's timeline (complaint.held).
+func (s *Service) HoldComplaint(ctx context.Context, actor Actor, id uuid.UUID, reason string) (Complaint, error) {
+	reason, err := checkText("reason", reason, maxLongText, true)
+	if err != nil {
+		return Complaint{}, err
+	}
+	if reason == "" {
+		return Complaint{}, invalid("reason", ReasonRequired, "")
+	}
+	return s.modifyComplaint(ctx, actor, id, func(c *Complaint, client Client, g grant) ([]Event, error) {
+		switch {
+		case c.Status.Final():
+			return nil, &ComplaintError{Reason: ComplaintFinal, From: c.Status}
+		case !c.Status.Open():
+			return nil, &ComplaintError{Reason: ComplaintHoldNotOpen, From: c.Status}
+		case c.OnHold():
+			return nil, &ComplaintError{Reason: ComplaintAlreadyOnHold, From: c.Status}
+		case len(c.Holds) >= maxHolds:
+			return nil, invalid("holds", ReasonTooLong, strconv.Itoa(len(c.Holds)))
+		}
+		now := s.now()
+		c.Holds = append(c.Holds, ComplaintHold{From: now, Reason: reason, By: actor.ID, OnBehalfOf: g.onBehalfOf})
+		data := map[string]string{"reason": reason, "status": string(c.Status)}
+		return []Event{s.event(client.ID, EventComplaintHeld, now, actor, g, data)}, nil
+	})
+}
+
+// ResumeComplaint ends the complaint's hold now, with an optional note:
+// each deadline the complaint still owed when the hold began moves later
+// by the business time the hold covered on the SLA's working calendar
+// (ComplaintHold.Paused). A complaint not on hold is a *ComplaintError
+// (complaint_not_on_hold). The resumption is recorded on the client's
+// timeline (complaint.resumed) with the new deadlines.
+func (s *Service) ResumeComplaint(ctx context.Context, actor Actor, id uuid.UUID, note string) (Complaint, error) {
+	note, err := checkText("note", note, maxLongText, true)
+	if err != nil {
+		return Complaint{}, err
+	}
+	return s.modifyComplaint(ctx, actor, id, func(c *Complaint, client Client, g grant) ([]Event, error) {
+		if !c.OnHold() {
+			return nil, &ComplaintError{Reason: ComplaintNotOnHold, From: c.Status}
+		}
+		now := s.now()
+		data := s.endHold(c, actor, now, note)
+		return []Event{s.event(client.ID, EventComplaintResumed, now, actor, g, data)}, nil
+	})
+}
+
+// endHold ends the complaint's current hold at now and moves the
+// deadlines it still owed, returning the data of its complaint.resumed
+// event.
+func (s *Service) endHold(c *Complaint, actor Actor, now time.Time, note string) map[string]string {
+	h := &c.Holds[len(c.Holds)-1]
+	to := now
+	if to.Before(h.From) {
+		to = h.From // a clock that went back: an empty hold
+	}
+	h.To, h.ResumedBy, h.ResumeNote = to, actor.ID, note
+	h.Paused = pausedBetween(s.sla.schedule, h.From, to)
+	c.AcknowledgeDue, c.ResolveDue = shiftedDeadlines(*c, s.sla.schedule, h.From, h.Paused)
+	data := map[string]string{"held_since": h.From.Format(time.RFC3339), "paused": h.Paused.String(),
+		"acknowledge_due": c.AcknowledgeDue.Format(time.RFC3339), "resolve_due": c.ResolveDue.Format(time.RFC3339)}
+	if note != "" {
+		data["note"] = note
+	}
+	return data
 }
 
 // finite keeps NaN and infinities out of stored numbers.
@@ -978,7 +1076,7 @@ func (s *Service) ListComplaints(ctx context.Context, actor Actor, f ComplaintFi
 
 // OverdueComplaints streams the complaints the actor may read that are
 // overdue at asOf: still received past the acknowledgement deadline, or
-// still open past the resolution deadline.
+// still open past the resolution deadline, and not on hold.
 func (s *Service) OverdueComplaints(ctx context.Context, actor Actor, asOf time.Time, p store.Page) iter.Seq2[Complaint, error] {
 	if asOf.IsZero() {
 		return store.Fail[Complaint](invalid("as_of", ReasonRequired, ""))

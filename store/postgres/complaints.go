@@ -23,8 +23,8 @@ import (
 const complaintColumns = `id, version, client_id, status, handler, received_at, acknowledge_due, resolve_due,
 	requested_value, requested_currency, doc`
 
-// createComplaintSQL stores a complaint ($1 id, $2 client, $3..$10 the
-// columns of complaintParams.args) and its events ($11), in one statement
+// createComplaintSQL stores a complaint ($1 id, $2 client, $3..$11 the
+// columns of complaintParams.args) and its events ($12), in one statement
 // that writes nothing unless the client exists and is live (its row is
 // locked FOR SHARE, so a merge either comes first or waits and then moves
 // the new complaint with the rest) and the id is free. It returns the
@@ -33,25 +33,25 @@ var createComplaintSQL = `WITH live AS (
 	SELECT id FROM crmkit_clients WHERE id = $2 AND merged_into IS NULL FOR SHARE
 ), ins AS (
 	INSERT INTO crmkit_complaints (id, version, client_id, status, handler, received_at, acknowledge_due, resolve_due,
-		requested_value, requested_currency, doc)
-	SELECT $1, 1, live.id, $3, $4, $5, $6, $7, $8, $9, $10 FROM live
+		requested_value, requested_currency, doc, on_hold)
+	SELECT $1, 1, live.id, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM live
 	ON CONFLICT (id) DO NOTHING
 	RETURNING id
-), ` + eventsCTE(11, "ins") + `
+), ` + eventsCTE(12, "ins") + `
 SELECT count(*) FROM ins`
 
 // updateComplaintSQL replaces a complaint at version $2 of client $3
-// ($4..$11 the columns) and stores the events ($12), in one statement
+// ($4..$12 the columns) and stores the events ($13), in one statement
 // that writes nothing unless the version and the client match and the
 // client is live. It returns the number of complaints updated.
 var updateComplaintSQL = `WITH live AS (
 	SELECT id FROM crmkit_clients WHERE id = $3 AND merged_into IS NULL FOR SHARE
 ), upd AS (
 	UPDATE crmkit_complaints SET version = $2 + 1, status = $4, handler = $5, received_at = $6,
-		acknowledge_due = $7, resolve_due = $8, requested_value = $9, requested_currency = $10, doc = $11
+		acknowledge_due = $7, resolve_due = $8, requested_value = $9, requested_currency = $10, doc = $11, on_hold = $12
 	WHERE id = $1 AND version = $2 AND client_id = $3 AND EXISTS (SELECT 1 FROM live)
 	RETURNING id
-), ` + eventsCTE(12, "upd") + `
+), ` + eventsCTE(13, "upd") + `
 SELECT count(*) FROM upd`
 
 // moveComplaintsSQL hands the complaints of client $2 to client $1, each
@@ -60,7 +60,8 @@ const moveComplaintsSQL = "UPDATE crmkit_complaints SET client_id = $1, version 
 
 // complaintDoc is crm.Complaint less its columns (id, version, client_id,
 // status, handler, received_at, acknowledge_due, resolve_due, the
-// requested value).
+// requested value). The on_hold column is derived from Holds and written
+// beside it, so overdue listings can leave held complaints out.
 type complaintDoc struct {
 	Contact        uuid.UUID            `json:"contact,omitzero"`
 	Refs           complaintRefsDoc     `json:"refs,omitzero"`
@@ -78,6 +79,7 @@ type complaintDoc struct {
 	AcknowledgedAt time.Time            `json:"acknowledged_at,omitzero"`
 	ResolvedAt     time.Time            `json:"resolved_at,omitzero"`
 	ClosedAt       time.Time            `json:"closed_at,omitzero"`
+	Holds          []holdDoc            `json:"holds,omitempty"`
 	Suggestion     *suggestionDoc       `json:"suggestion,omitempty"`
 	RootCause      *rootCauseDoc        `json:"root_cause,omitempty"`
 	Whys           []string             `json:"whys,omitempty"`
@@ -109,6 +111,17 @@ type complaintStepDoc struct {
 	By         uuid.UUID           `json:"by,omitzero"`
 	OnBehalfOf uuid.UUID           `json:"on_behalf_of,omitzero"`
 	Reason     string              `json:"reason,omitempty"`
+}
+
+type holdDoc struct {
+	From       time.Time `json:"from,omitzero"`
+	To         time.Time `json:"to,omitzero"`
+	Reason     string    `json:"reason,omitempty"`
+	By         uuid.UUID `json:"by,omitzero"`
+	OnBehalfOf uuid.UUID `json:"on_behalf_of,omitzero"`
+	PausedNS   int64     `json:"paused_ns,omitempty"`
+	ResumedBy  uuid.UUID `json:"resumed_by,omitzero"`
+	ResumeNote string    `json:"resume_note,omitempty"`
 }
 
 // amountDoc is a money.Amount in a document: every digit, and the code.
@@ -210,11 +223,12 @@ type complaintParams struct {
 	value                 pgtype.Numeric
 	currency              pgtype.Text
 	doc                   []byte
+	onHold                bool
 }
 
 // args returns the column parameters in statement order.
 func (p *complaintParams) args() []any {
-	return []any{p.status, p.handler, p.received, p.ackDue, p.due, p.value, p.currency, p.doc}
+	return []any{p.status, p.handler, p.received, p.ackDue, p.due, p.value, p.currency, p.doc, p.onHold}
 }
 
 func encodeComplaint(c *crm.Complaint) (*complaintParams, error) {
@@ -241,6 +255,10 @@ func encodeComplaint(c *crm.Complaint) (*complaintParams, error) {
 	for _, st := range c.StatusLog {
 		doc.StatusLog = append(doc.StatusLog, complaintStepDoc{From: st.From, To: st.To, At: instant(st.At), By: st.By,
 			OnBehalfOf: st.OnBehalfOf, Reason: st.Reason})
+	}
+	for _, h := range c.Holds {
+		doc.Holds = append(doc.Holds, holdDoc{From: instant(h.From), To: instant(h.To), Reason: h.Reason, By: h.By,
+			OnBehalfOf: h.OnBehalfOf, PausedNS: int64(h.Paused), ResumedBy: h.ResumedBy, ResumeNote: h.ResumeNote})
 	}
 	if r := c.Resolution; r != nil {
 		doc.Resolution = &resolutionDoc{Outcome: r.Outcome, RemedyKind: r.Remedy.Kind, Value: toAmountDoc(r.Remedy.Value),
@@ -280,6 +298,7 @@ func encodeComplaint(c *crm.Complaint) (*complaintParams, error) {
 		ackDue:   tstz(c.AcknowledgeDue),
 		due:      tstz(c.ResolveDue),
 		doc:      raw,
+		onHold:   c.OnHold(),
 	}
 	p.value, p.currency = amountColumns(c.Requested.Value)
 	return p, nil
@@ -312,6 +331,10 @@ func decodeComplaintDoc(data []byte, c *crm.Complaint) error {
 	for _, st := range doc.StatusLog {
 		c.StatusLog = append(c.StatusLog, crm.ComplaintStatusChange{From: st.From, To: st.To, At: readInstant(st.At),
 			By: st.By, OnBehalfOf: st.OnBehalfOf, Reason: st.Reason})
+	}
+	for _, h := range doc.Holds {
+		c.Holds = append(c.Holds, crm.ComplaintHold{From: readInstant(h.From), To: readInstant(h.To), Reason: h.Reason, By: h.By,
+			OnBehalfOf: h.OnBehalfOf, Paused: time.Duration(h.PausedNS), ResumedBy: h.ResumedBy, ResumeNote: h.ResumeNote})
 	}
 	if rd := doc.Resolution; rd != nil {
 		res := &crm.Resolution{Outcome: rd.Outcome, Remedy: crm.Remedy{Kind: rd.RemedyKind}, Reason: rd.Reason, At: readInstant(rd.At), By: rd.By}
@@ -524,7 +547,7 @@ func (s *Store) ListComplaints(ctx context.Context, f crm.ComplaintFilter, p sto
 		// Stored deadlines are whole microseconds: due < asOf exactly when
 		// due < asOf rounded up to the microsecond.
 		t := arg(ceilMicro(f.OverdueAt))
-		where = append(where, "((status = 'received' AND acknowledge_due < "+t+
+		where = append(where, "NOT on_hold AND ((status = 'received' AND acknowledge_due < "+t+
 			") OR (status IN ('received', 'acknowledged', 'investigating') AND resolve_due < "+t+"))")
 	}
 	if f.Handler != uuid.Nil {

@@ -111,6 +111,10 @@
 // in a jsonb document. A complaint write locks its client's row FOR SHARE,
 // so it queues behind a merge of that client; MergeClients moves the
 // complaints to the survivor, each with its next version.
+// Migration 0004 adds on_hold, set while the complaint's last hold (kept
+// in the document) lasts: overdue listings leave those complaints out,
+// and the partial index of open complaints covers only those not on
+// hold.
 //
 // # Listings
 //

@@ -37,6 +37,7 @@ func RunComplaints(t *testing.T, h Harness) {
 		{"the store keeps copies of complaints", complaintCopies},
 		{"complaints list by (ReceivedAt, id) and resume exactly after any cursor", complaintListing},
 		{"ComplaintFilter selects exactly the matching complaints", complaintFilter},
+		{"a complaint on hold is not listed as overdue until its hold ends", complaintOnHoldNotOverdue},
 		{"a merge moves complaints to the survivor with their next version", complaintMerge},
 		{"concurrent read-modify-write of a complaint loses no update", complaintNoLostUpdate},
 		{"service: concurrent complaint changes lose no update", complaintServiceNoLostUpdate},
@@ -73,6 +74,8 @@ func (k *kit) complaint(c crm.Client, when time.Time) crm.Complaint {
 		ResolveDue:     when.Add(100 * time.Hour),
 		AcknowledgedAt: when.Add(time.Hour),
 		ResolvedAt:     when.Add(2 * time.Hour),
+		Holds: []crm.ComplaintHold{{From: when.Add(30 * time.Minute), To: when.Add(90 * time.Minute), Reason: "ждём фото",
+			By: k.user, OnBehalfOf: k.owner, Paused: time.Hour, ResumedBy: k.user, ResumeNote: "фото получены"}},
 		Suggestion: &crm.RootCauseSuggestion{Code: "TRANSIT_DAMAGE", Confidence: 0.8234567891234567, NeedsReview: true,
 			Evidence: []crm.SuggestionEvidence{{Kind: "term", Text: "разбит", Weight: 1.25}, {Kind: "fact", Text: "damage noted", Weight: 3}},
 			Others:   []crm.SuggestedCode{{Code: "PACKAGING", Confidence: 0.1}}, At: when, By: k.user},
@@ -337,6 +340,41 @@ func complaintFilter(t *testing.T, k *kit) {
 		got := idsOf(k.complaints(f))
 		assert.ElementsMatchf(t, want, got, "contract: ListComplaints selects exactly what ComplaintFilter.Match selects — filter %+v", f)
 	}
+}
+
+func complaintOnHoldNotOverdue(t *testing.T, k *kit) {
+	c := k.mustCreate(k.client())
+	asOf := at(100)
+	late := k.complaint(c, at(1))
+	late.Status, late.AcknowledgeDue, late.ResolveDue, late.Resolution, late.ResolvedAt = crm.ComplaintReceived, at(50), at(60), nil, time.Time{}
+	late.Holds = nil
+	held := late.Clone()
+	held.ID = k.newID()
+	held.Holds = []crm.ComplaintHold{{From: at(40), Reason: "ждём акт осмотра", By: k.user}}
+	ended := late.Clone()
+	ended.ID = k.newID()
+	ended.Holds = []crm.ComplaintHold{{From: at(10), To: at(20), Reason: "ждём фото", By: k.user, Paused: 10 * time.Second}}
+	for _, cp := range []crm.Complaint{late, held, ended} {
+		k.mustCreateComplaint(cp)
+	}
+	f := crm.ComplaintFilter{OverdueAt: asOf, ClientID: c.ID}
+	require.False(t, f.Match(held), "setup: Match lists a complaint on hold as overdue")
+	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID}, idsOf(k.complaints(f)),
+		"contract: ListComplaints leaves complaints on hold out of overdue listings (ComplaintFilter.Match)")
+	same(t, stored(held, 1), k.mustGetComplaint(held.ID), "contract: reads return what was written — a complaint on hold")
+
+	// Resumed: the complaint is overdue again.
+	cur := k.mustGetComplaint(held.ID)
+	cur.Holds[0].To, cur.Holds[0].Paused = at(70), 30*time.Second
+	require.NoError(t, k.s.UpdateComplaint(k.ctx, cur, nil), "contract: UpdateComplaint at the stored version succeeds")
+	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID, held.ID}, idsOf(k.complaints(f)),
+		"contract: a complaint whose hold ended is listed as overdue again")
+	// Held again: left out again.
+	cur = k.mustGetComplaint(held.ID)
+	cur.Holds = append(cur.Holds, crm.ComplaintHold{From: at(80), Reason: "нет доступа на объект", By: k.user})
+	require.NoError(t, k.s.UpdateComplaint(k.ctx, cur, nil), "contract: UpdateComplaint at the stored version succeeds")
+	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID}, idsOf(k.complaints(f)),
+		"contract: a complaint put on hold again leaves overdue listings")
 }
 
 func complaintMerge(t *testing.T, k *kit) {
