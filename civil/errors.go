@@ -52,13 +52,5 @@ func (e *ParseError) Message(tag string) string {
 		"«"+in+"» — такой даты нет в календаре")
 }
 
-func shorten(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	cut := 40
-	for cut > 0 && s[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// shorten bounds a value quoted in an error (see lang.Shorten).
+func shorten(s string) string { return lang.Shorten(s, 40) }

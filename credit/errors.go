@@ -104,21 +104,11 @@ func (e *InputError) Unwrap() error { return e.Err }
 // Message returns the message in the language of tag.
 func (e *InputError) Message(tag string) string {
 	en, ru := reasonText(e.Reason)
-	msgEN := "credit: " + e.Field + " " + en
-	msgRU := "credit: поле " + e.Field + ": " + ru
-	if e.Value != "" {
-		msgEN += fmt.Sprintf(" (%q)", e.Value)
-		msgRU += fmt.Sprintf(" (%q)", e.Value)
+	detailRU := e.detailRU
+	if detailRU == "" {
+		detailRU = e.Detail
 	}
-	if e.Detail != "" {
-		msgEN += ": " + e.Detail
-		if e.detailRU != "" {
-			msgRU += ": " + e.detailRU
-		} else {
-			msgRU += ": " + e.Detail
-		}
-	}
-	return lang.Pick(tag, msgEN, msgRU)
+	return lang.FieldMessage(tag, "credit", e.Field, en, ru, e.Value, e.Detail, detailRU)
 }
 
 func reasonText(code string) (en, ru string) {
@@ -326,12 +316,5 @@ func (e *OverrideError) Message(tag string) string {
 		fmt.Sprintf("credit: %q не может отменить кредитное решение: это вправе только кредитный контролёр или его заместитель", shorten(e.By)))
 }
 
-// shorten bounds a value quoted in an error so that hostile input does not
-// flood logs.
-func shorten(s string) string {
-	const max = 80
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+// shorten bounds a value quoted in an error (see lang.Shorten).
+func shorten(s string) string { return lang.Shorten(s, 80) }

@@ -85,16 +85,7 @@ func (e *ValidationError) Message(tag string) string {
 		return lang.Pick(tag, "crm: "+e.Field+": ", "crm: поле "+e.Field+": ") + l.Message(tag)
 	}
 	en, ru := reasonText(e.Reason)
-	msgEN := "crm: " + e.Field + " " + en
-	msgRU := "crm: поле " + e.Field + ": " + ru
-	if e.Value != "" {
-		msgEN += fmt.Sprintf(" (%q)", e.Value)
-		msgRU += fmt.Sprintf(" (%q)", e.Value)
-	}
-	if e.Detail != "" {
-		msgEN += ": " + e.Detail
-	}
-	return lang.Pick(tag, msgEN, msgRU)
+	return lang.FieldMessage(tag, "crm", e.Field, en, ru, e.Value, e.Detail, "")
 }
 
 func reasonText(r Reason) (en, ru string) {
@@ -129,15 +120,8 @@ func reasonText(r Reason) (en, ru string) {
 	return "is invalid", "недопустимое значение"
 }
 
-// shorten bounds a value quoted in an error so that hostile input does not
-// flood logs.
-func shorten(s string) string {
-	const max = 80
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+// shorten bounds a value quoted in an error (see lang.Shorten).
+func shorten(s string) string { return lang.Shorten(s, 80) }
 
 // ForbiddenError reports an action the actor may not take.
 type ForbiddenError struct {

@@ -3,11 +3,8 @@ package discount
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
-	"unicode/utf8"
-
 	"github.com/crmkit/crmkit/internal/lang"
+	"strconv"
 )
 
 // Sentinel errors. Every error the package returns for bad input or a
@@ -262,16 +259,5 @@ func (e *RefError) Message(tag string) string {
 		"discount: под ссылкой "+ref+" нет учтённых использований")
 }
 
-// shorten bounds raw input quoted in messages, so that a megabyte of
-// garbage does not end up in a log line.
-func shorten(s string) string {
-	const max = 64
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+// shorten bounds a value quoted in an error (see lang.Shorten).
+func shorten(s string) string { return lang.Shorten(s, 64) }

@@ -3,7 +3,6 @@ package loyalty
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -100,16 +99,7 @@ func (e *ValidationError) Message(tag string) string {
 		return lang.Pick(tag, "loyalty: "+field+": ", "loyalty: поле "+field+": ") + l.Message(tag)
 	}
 	en, ru := reasonText(e.Reason)
-	msgEN := "loyalty: " + field + " " + en
-	msgRU := "loyalty: поле " + field + ": " + ru
-	if e.Value != "" {
-		msgEN += fmt.Sprintf(" (%q)", e.Value)
-		msgRU += fmt.Sprintf(" (%q)", e.Value)
-	}
-	if e.Detail != "" {
-		msgEN += ": " + e.Detail
-	}
-	return lang.Pick(tag, msgEN, msgRU)
+	return lang.FieldMessage(tag, "loyalty", field, en, ru, e.Value, e.Detail, "")
 }
 
 func reasonText(r Reason) (en, ru string) {
@@ -287,12 +277,5 @@ func ruleText(r Rule) (en, ru string) {
 	return "refused", "отказано"
 }
 
-// shorten bounds a value quoted in an error so that hostile input does not
-// flood logs.
-func shorten(s string) string {
-	const max = 80
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+// shorten bounds a value quoted in an error (see lang.Shorten).
+func shorten(s string) string { return lang.Shorten(s, 80) }

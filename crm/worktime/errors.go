@@ -2,9 +2,6 @@ package worktime
 
 import (
 	"errors"
-	"fmt"
-	"strings"
-
 	"github.com/crmkit/crmkit/internal/lang"
 )
 
@@ -56,16 +53,7 @@ func (e *Error) Is(target error) bool { return target == ErrInvalid }
 // English otherwise.
 func (e *Error) Message(tag string) string {
 	en, ru := reasonText(e.Reason)
-	msgEN := "worktime: " + e.Field + " " + en
-	msgRU := "worktime: поле " + e.Field + ": " + ru
-	if e.Value != "" {
-		msgEN += fmt.Sprintf(" (%q)", e.Value)
-		msgRU += fmt.Sprintf(" (%q)", e.Value)
-	}
-	if e.Detail != "" {
-		msgEN += ": " + e.Detail
-	}
-	return lang.Pick(tag, msgEN, msgRU)
+	return lang.FieldMessage(tag, "worktime", e.Field, en, ru, e.Value, e.Detail, "")
 }
 
 func reasonText(r Reason) (en, ru string) {
@@ -94,12 +82,5 @@ func reasonText(r Reason) (en, ru string) {
 	return "is invalid", "недопустимое значение"
 }
 
-// shorten bounds a value quoted in an error so that hostile input does not
-// flood logs.
-func shorten(s string) string {
-	const max = 64
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+// shorten bounds a value quoted in an error (see lang.Shorten).
+func shorten(s string) string { return lang.Shorten(s, 64) }
