@@ -236,17 +236,7 @@ func (s *Store) CreateClient(ctx context.Context, c crm.Client, events []crm.Eve
 
 // GetClient returns the client, merged or not.
 func (s *Store) GetClient(ctx context.Context, id uuid.UUID) (crm.Client, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Client{}, err
-	}
-	c, err := scanClient(s.reader().QueryRow(ctx, "SELECT "+clientColumns+" FROM crmkit_clients WHERE id = $1", pgid(id)))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return crm.Client{}, store.NotFound("client", id.String())
-	}
-	if err != nil {
-		return crm.Client{}, translate(ctx, "get client", err)
-	}
-	return c, nil
+	return getByID(ctx, s, "client", "SELECT "+clientColumns+" FROM crmkit_clients WHERE id = $1", id, scanClient)
 }
 
 // UpdateClient replaces the client if c.Version is the stored version

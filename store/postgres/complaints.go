@@ -469,17 +469,7 @@ func (s *Store) CreateComplaint(ctx context.Context, c crm.Complaint, events []c
 
 // GetComplaint returns the complaint.
 func (s *Store) GetComplaint(ctx context.Context, id uuid.UUID) (crm.Complaint, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Complaint{}, err
-	}
-	c, err := scanComplaint(s.reader().QueryRow(ctx, "SELECT "+complaintColumns+" FROM crmkit_complaints WHERE id = $1", pgid(id)))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return crm.Complaint{}, store.NotFound("complaint", id.String())
-	}
-	if err != nil {
-		return crm.Complaint{}, translate(ctx, "get complaint", err)
-	}
-	return c, nil
+	return getByID(ctx, s, "complaint", "SELECT "+complaintColumns+" FROM crmkit_complaints WHERE id = $1", id, scanComplaint)
 }
 
 // UpdateComplaint replaces the complaint if c.Version is the stored

@@ -114,17 +114,7 @@ func scanDelegation(row pgx.Row) (crm.Delegation, error) {
 
 // GetDelegation returns the delegation.
 func (s *Store) GetDelegation(ctx context.Context, id uuid.UUID) (crm.Delegation, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Delegation{}, err
-	}
-	d, err := scanDelegation(s.reader().QueryRow(ctx, "SELECT "+delegationColumns+" FROM crmkit_delegations WHERE id = $1", pgid(id)))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return crm.Delegation{}, store.NotFound("delegation", id.String())
-	}
-	if err != nil {
-		return crm.Delegation{}, translate(ctx, "get delegation", err)
-	}
-	return d, nil
+	return getByID(ctx, s, "delegation", "SELECT "+delegationColumns+" FROM crmkit_delegations WHERE id = $1", id, scanDelegation)
 }
 
 // UpdateDelegation replaces the delegation if d.Version is the stored

@@ -116,17 +116,7 @@ func scanInteraction(row pgx.Row) (crm.Interaction, error) {
 
 // GetInteraction returns the interaction.
 func (s *Store) GetInteraction(ctx context.Context, id uuid.UUID) (crm.Interaction, error) {
-	if err := ctx.Err(); err != nil {
-		return crm.Interaction{}, err
-	}
-	in, err := scanInteraction(s.reader().QueryRow(ctx, "SELECT "+interactionColumns+" FROM crmkit_interactions WHERE id = $1", pgid(id)))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return crm.Interaction{}, store.NotFound("interaction", id.String())
-	}
-	if err != nil {
-		return crm.Interaction{}, translate(ctx, "get interaction", err)
-	}
-	return in, nil
+	return getByID(ctx, s, "interaction", "SELECT "+interactionColumns+" FROM crmkit_interactions WHERE id = $1", id, scanInteraction)
 }
 
 // ListInteractions streams the client's interactions ordered by At, then

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -268,4 +269,22 @@ func collect[T any](rows pgx.Rows, err error, expect int, scan func(pgx.Rows) (T
 // corrupt reports a stored record this package cannot read back.
 func corrupt(entity string, id fmt.Stringer, err error) error {
 	return &Error{Op: "read " + entity, Detail: fmt.Sprintf("%s %s: stored document unreadable: %v", entity, id, err)}
+}
+
+// getByID reads one record by id with query (whose only parameter is the
+// id): a missing row is store.ErrNotFound for what, other failures are
+// translated, and a context that has already ended reads nothing.
+func getByID[T any](ctx context.Context, s *Store, what, query string, id uuid.UUID, scan func(pgx.Row) (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	v, err := scan(s.reader().QueryRow(ctx, query, pgid(id)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return zero, store.NotFound(what, id.String())
+	}
+	if err != nil {
+		return zero, translate(ctx, "get "+what, err)
+	}
+	return v, nil
 }
