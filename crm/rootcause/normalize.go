@@ -130,6 +130,9 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 		case r == utf8.RuneError && size <= 1:
 			az.flush(clause)
 		case isWordRune(r):
+			if !isDigit(r) && len(az.word) > 0 && isDecimal(az.word) {
+				az.flush(clause) // "1,5кг" reads as "1.5" and "кг": a dot stays inside numbers only
+			}
 			az.word = append(az.word, r)
 		case unicode.Is(unicode.Mn, r):
 			if r == 0x0306 && len(az.word) > 0 {
@@ -141,7 +144,7 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 				}
 			}
 			// other combining marks are dropped
-		case (r == '.' || r == ',') && len(az.word) > 0 && isDigit(az.word[len(az.word)-1]) && i < len(text) && isDigit(rune(text[i])):
+		case (r == '.' || r == ',') && len(az.word) > 0 && isNumberRunes(az.word) && i < len(text) && isDigit(rune(text[i])):
 			az.word = append(az.word, '.') // a decimal number: "1,8" and "1.8" are one token "1.8"
 		case isApostrophe(r):
 			if len(az.word) > 0 && i < len(text) {
@@ -230,6 +233,32 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// isNumberRunes reports whether the word being read is a number so far:
+// digits, possibly with decimal points between them.
+func isNumberRunes(w []rune) bool {
+	for _, r := range w {
+		if r != '.' && !isDigit(r) {
+			return false
+		}
+	}
+	return len(w) > 0 && isDigit(w[len(w)-1])
+}
+
+// isDecimal reports whether the word being read is a number with a
+// decimal point.
+func isDecimal(w []rune) bool {
+	dot := false
+	for _, r := range w {
+		switch {
+		case r == '.':
+			dot = true
+		case !isDigit(r):
+			return false
+		}
+	}
+	return dot
 }
 
 func isApostrophe(r rune) bool {

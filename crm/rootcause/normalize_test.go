@@ -167,3 +167,24 @@ func TestAnalyzeProperties(t *testing.T) {
 		}
 	})
 }
+
+func TestAnalyzeDecimalsStayNumbers(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0,0а", "0.0 а"},
+		{"1,5кг", "1.5 кг"},
+		{"10кг", "10кг"},
+		{"а0,5", "а0 5"},
+		{"1.2.3", "1.2.3"},
+		{"2,5 тонны", "2.5 тонны"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			toks, _ := analyzeForTest(tt.in, 256)
+			got := make([]string, len(toks))
+			for i, tk := range toks {
+				got[i] = tk.surface
+			}
+			assert.Equal(t, tt.want, strings.Join(got, " "))
+		})
+	}
+}
