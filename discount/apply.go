@@ -102,11 +102,11 @@ func (p *pricing) unitsOf(ref int32) decimal.Decimal {
 	return p.units[ref-1]
 }
 
-// addShares keeps an order adjustment's shares aside and returns their
-// reference (never 0).
-func (p *pricing) addShares(s []Share) int32 {
-	p.shareLists = append(p.shareLists, s)
-	return int32(len(p.shareLists))
+// shareRec is one line's share of an order adjustment, kept aside in
+// minor units until the result is built.
+type shareRec struct {
+	line   int32
+	amount int64
 }
 
 // capSet is a set of Caps, kept as bits until it is reported.
@@ -120,12 +120,9 @@ const (
 
 func (s capSet) has(c capSet) bool { return s&c != 0 }
 
-// list returns the caps in a fixed order, or nil.
-func (s capSet) list() []Cap {
-	if s == 0 {
-		return nil
-	}
-	out := make([]Cap, 0, 3)
+// list appends the caps in a fixed order to dst.
+func (s capSet) list(dst []Cap) []Cap {
+	out := dst
 	if s.has(capFloorBit) {
 		out = append(out, CapFloor)
 	}
@@ -594,7 +591,7 @@ func (p *pricing) runLineRule(st *state, ci int32, budget budgetCap) {
 		for i, li := range pl.reward {
 			if by := p.blockedBy(st, ci, li); by >= 0 {
 				// Copy out the lines that are not blocked.
-				eligible = slices.Clone(pl.reward[:i])
+				eligible = append(p.lineBuf(len(pl.reward)), pl.reward[:i]...)
 				for _, lj := range pl.reward[i:] {
 					if by := p.blockedBy(st, ci, lj); by >= 0 {
 						p.block(st, ci, by, lj)
@@ -1087,11 +1084,13 @@ func (p *pricing) approve(st *state, c *compiled, amount, baseTotal int64) bool 
 	return true
 }
 
-// adjustment fills adj, a zero Adjustment of the result, from a record.
-// lines are the priced lines, whose amounts are shared where a base
-// equals them.
+// adjustment fills adj from a record. adj is zero but for the Shares and
+// Capped slices of an earlier result, whose memory it reuses. lines are
+// the priced lines, whose amounts are shared where a base equals them.
 func (p *pricing) adjustment(adj *Adjustment, rec *adjRec, st *state, lines []PricedLine) {
 	c := p.cands[rec.cand]
+	oldShares, oldCapped := adj.Shares, adj.Capped
+	adj.Shares, adj.Capped = nil, nil
 	if rec.line >= 0 && rec.base == st.lines[rec.line].list {
 		adj.Base = lines[rec.line].List
 	} else {
@@ -1106,10 +1105,21 @@ func (p *pricing) adjustment(adj *Adjustment, rec *adjRec, st *state, lines []Pr
 		adj.Units = p.unitsOf(rec.unit)
 	}
 	if rec.capped != 0 {
-		adj.Capped = rec.capped.list()
+		if oldCapped == nil {
+			oldCapped = make([]Cap, 0, 3)
+		}
+		adj.Capped = rec.capped.list(oldCapped[:0])
 	}
-	if rec.shares > 0 {
-		adj.Shares = p.shareLists[rec.shares-1]
+	if rec.line < 0 {
+		recs := p.shareRecs[rec.shares : rec.shares+rec.nshares]
+		out := oldShares[:0]
+		if cap(out) < len(recs) {
+			out = make([]Share, 0, len(recs))
+		}
+		for _, r := range recs {
+			out = append(out, Share{Line: int(r.line), Amount: p.money(r.amount)})
+		}
+		adj.Shares = out
 	}
 	if c.coupon != "" {
 		adj.Coupon = c.coupon
@@ -1202,29 +1212,20 @@ func (p *pricing) runOrderRule(st *state, ci int32, budget budgetCap) {
 	}
 	shares := p.spread(st, d, eligible)
 	needsApproval := p.approve(st, c, d, bs)
-	var out []Share
-	if !st.dry {
-		k := 0
-		for _, v := range shares {
-			if v > 0 {
-				k++
-			}
-		}
-		out = make([]Share, 0, k)
-	}
+	from := len(p.shareRecs)
 	for i, li := range eligible {
 		if v := shares[i]; v > 0 {
 			ls := &st.lines[li]
 			ls.net -= v
 			p.touch(ls, ci)
 			if !st.dry {
-				out = append(out, Share{Line: li, Amount: p.money(v)})
+				p.shareRecs = append(p.shareRecs, shareRec{line: int32(li), amount: v})
 			}
 		}
 	}
 	if !st.dry {
 		st.adjs = append(st.adjs, adjRec{cand: ci, line: -1, tier: int32(tier), approval: needsApproval,
-			amount: d, base: bs, capped: capped, shares: p.addShares(out)})
+			amount: d, base: bs, capped: capped, shares: int32(from), nshares: int32(len(p.shareRecs) - from)})
 	}
 	p.spend(st, ci, d, len(st.adjs)-1)
 }
@@ -1290,17 +1291,19 @@ func (p *pricing) spread(st *state, d int64, eligible []int) []int64 {
 	return shares
 }
 
-// result builds the PricedCart from the final state.
-func (p *pricing) result(st *state) *PricedCart {
-	out := &PricedCart{
+// result builds the PricedCart from the final state into out, reusing
+// the memory of out's slices (see PriceInto).
+func (p *pricing) result(st *state, out *PricedCart) {
+	*out = PricedCart{
 		Currency: p.cur, At: p.cart.At, Rounding: p.mode, Customer: p.cart.Customer.ID,
-		Lines:       make([]PricedLine, len(st.lines)),
-		Adjustments: make([]Adjustment, len(st.adjs)),
-		// The rejections and hints are built in scratch buffers: copy them
-		// out at their size (never nil, as callers may rely on).
-		NotApplied: make([]Rejection, len(st.rejects)),
-		Hints:      make([]Hint, len(st.hints)),
-		FreeItems:  st.free, Approvals: st.approvals,
+		Lines:       resize(out.Lines, len(st.lines)),
+		Adjustments: resizeKeep(out.Adjustments, len(st.adjs)),
+		// Never nil, as callers may rely on.
+		NotApplied: resize(out.NotApplied, len(st.rejects)),
+		Hints:      resize(out.Hints, len(st.hints)),
+		FreeItems:  appendOrNil(out.FreeItems, st.free),
+		Approvals:  appendOrNil(out.Approvals, st.approvals),
+		Uses:       out.Uses,
 	}
 	var list, net int64
 	for i := range st.lines {
@@ -1325,8 +1328,48 @@ func (p *pricing) result(st *state) *PricedCart {
 		p.hintOf(&out.Hints[i], &st.hints[i])
 	}
 	out.List, out.Discount, out.Net = p.money(list), p.money(list-net), p.money(net)
-	out.Uses = p.uses(st, out.Adjustments)
-	return out
+	out.Uses = p.uses(st, out.Adjustments, out.Uses)
+}
+
+// resize returns s with length n and every element zero, reusing its
+// memory when it has room. The result is never nil.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n || s == nil {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// resizeKeep is resize for adjustments: every element is zero but for
+// the Shares and Capped slices it held before (kept for their memory),
+// including elements beyond the old length.
+func resizeKeep(s []Adjustment, n int) []Adjustment {
+	if cap(s) < n || s == nil {
+		return make([]Adjustment, n)
+	}
+	s = s[:n]
+	for i := range s {
+		a := &s[i]
+		*a = Adjustment{Shares: a.Shares[:0], Capped: a.Capped[:0]}
+	}
+	return s
+}
+
+// appendOrNil copies src into dst's memory; nil when both are empty.
+func appendOrNil[T any](dst, src []T) []T {
+	if len(src) == 0 && dst == nil {
+		return nil
+	}
+	clear(dst)
+	return append(dst[:0], src...)
+}
+
+// reset empties p, keeping the memory of its slices for PriceInto.
+func (pc *PricedCart) reset() {
+	*pc = PricedCart{Lines: pc.Lines[:0], Adjustments: pc.Adjustments[:0], NotApplied: pc.NotApplied[:0],
+		Hints: pc.Hints[:0], FreeItems: pc.FreeItems[:0], Approvals: pc.Approvals[:0], Uses: pc.Uses[:0]}
 }
 
 // uses lists what the cart consumes: for every applied rule of the rule
@@ -1334,7 +1377,7 @@ func (p *pricing) result(st *state) *PricedCart {
 // same for every coupon used, sorted by code. The list is allocated at
 // its size and filled in place, writing only the fields that are set
 // (see setTerms).
-func (p *pricing) uses(st *state, adjs []Adjustment) []Use {
+func (p *pricing) uses(st *state, adjs []Adjustment, dst []Use) []Use {
 	customer := p.cart.Customer.ID
 	per := 1 // uses per rule or coupon
 	if customer != "" {
@@ -1359,7 +1402,7 @@ func (p *pricing) uses(st *state, adjs []Adjustment) []Use {
 		}
 	}
 	n += per * len(coupons)
-	out := make([]Use, n)
+	out := resize(dst, n)
 	k := 0
 	put := func(rule, coupon string, amount money.Amount, limit []Limit) {
 		for j := 0; j < per; j++ {

@@ -193,3 +193,29 @@ func BenchmarkDecodeRules(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPriceInto reprices the cart into one PricedCart, as a pricing
+// loop that keeps its result between calls does.
+func BenchmarkPriceInto(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		b.Run("rules="+strconv.Itoa(n), func(b *testing.B) {
+			e, err := discount.NewEngine(benchRules(n), discount.Options{MinMargin: decimal.NewFromInt(5)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := benchCart(n)
+			var dst discount.PricedCart
+			if err := e.PriceInto(&dst, c, nil); err != nil {
+				b.Fatal(err)
+			}
+			checkInvariants(b, c, &dst)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := e.PriceInto(&dst, c, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

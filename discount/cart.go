@@ -144,12 +144,13 @@ func validateCart(c *Cart, ids map[string]int, parents map[string]string) error 
 		return err
 	}
 	for i, code := range c.Coupons {
-		field := "coupons[" + strconv.Itoa(i) + "]"
+		// The field's name is built only for an error: a valid cart
+		// allocates nothing here.
 		if strings.TrimSpace(code) == "" {
-			return &InputError{Field: field, Reason: ReasonRequired}
+			return &InputError{Field: indexed("coupons", i), Reason: ReasonRequired}
 		}
 		if r := checkText(code, maxCouponLen); r != "" {
-			return &InputError{Field: field, Reason: r, Value: code}
+			return &InputError{Field: indexed("coupons", i), Reason: r, Value: code}
 		}
 	}
 	for i := range c.Lines {
@@ -159,6 +160,9 @@ func validateCart(c *Cart, ids map[string]int, parents map[string]string) error 
 	}
 	return nil
 }
+
+// indexed names an element of a list field: "coupons[2]".
+func indexed(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 func checkCustomer(cu *Customer) error {
 	single := [...]struct {
@@ -175,12 +179,11 @@ func checkCustomer(cu *Customer) error {
 	}{{"customer.groups", cu.Groups}, {"customer.tags", cu.Tags}}
 	for _, l := range lists {
 		for j, v := range l.values {
-			field := l.field + "[" + strconv.Itoa(j) + "]"
 			if v == "" {
-				return &InputError{Field: field, Reason: ReasonRequired}
+				return &InputError{Field: indexed(l.field, j), Reason: ReasonRequired}
 			}
 			if r := checkText(v, maxIDLen); r != "" {
-				return &InputError{Field: field, Reason: r, Value: v}
+				return &InputError{Field: indexed(l.field, j), Reason: r, Value: v}
 			}
 		}
 	}

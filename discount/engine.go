@@ -283,25 +283,25 @@ func (e *Engine) Options() Options { return e.opts }
 
 // pricing holds what one call of Price knows and does not change.
 type pricing struct {
-	e          *Engine
-	cart       *Cart
-	usage      Usage
-	sc         *scratch
-	cur        money.Currency
-	minor      int32
-	mode       money.RoundingMode
-	date       Date
-	coupons    []string // normalised codes presented
-	cands      []*compiled
-	hits       [][]int           // per candidate: its target lines when found through the index (line rules, cross rules with crossIdx), else nil
-	all        []int             // 0..len(lines)-1
-	entries    []entry           // reused by each line rule
-	ints       []int             // backs hits and the line lists of rules
-	qty        []lineQty         // per line
-	units      []decimal.Decimal // see addUnits
-	shareLists [][]Share         // see addShares
-	bySKU      map[string]int    // the first line of each SKU, built when a selector needs it in a large cart
-	nextSKU    []int             // the next line of the same SKU, or -1
+	e         *Engine
+	cart      *Cart
+	usage     Usage
+	sc        *scratch
+	cur       money.Currency
+	minor     int32
+	mode      money.RoundingMode
+	date      Date
+	coupons   []string // normalised codes presented
+	cands     []*compiled
+	hits      [][]int           // per candidate: its target lines when found through the index (line rules, cross rules with crossIdx), else nil
+	all       []int             // 0..len(lines)-1
+	entries   []entry           // reused by each line rule
+	ints      []int             // backs hits and the line lists of rules
+	qty       []lineQty         // per line
+	units     []decimal.Decimal // see addUnits
+	shareRecs []shareRec        // the shares of order adjustments, see runOrderRule
+	bySKU     map[string]int    // the first line of each SKU, built when a selector needs it in a large cart
+	nextSKU   []int             // the next line of the same SKU, or -1
 }
 
 // lineState is what the engine tracks per line while pricing, in minor
@@ -340,7 +340,8 @@ type conflict struct {
 // aside (addUnits, addShares).
 type adjRec struct {
 	cand, line, tier int32
-	unit, shares     int32 // references, or 0
+	unit             int32 // a reference from addUnits, or 0
+	shares, nshares  int32 // an order adjustment's shares: p.shareRecs[shares:shares+nshares]
 	approval         bool
 	capped           capSet
 	amount, base     int64
@@ -413,7 +414,9 @@ type scratch struct {
 	ints        []int
 	qty         []lineQty
 	units       []decimal.Decimal
-	shareLists  [][]Share
+	shareRecs   []shareRec
+	free        []FreeItem
+	approvals   []Approval
 	lines       []lineState
 	snapLines   []lineState
 	snapCoupons []couponSpend
@@ -448,14 +451,16 @@ func (sc *scratch) keep(p *pricing, st *state) {
 	clear(p.coupons)
 	clear(p.qty)
 	clear(p.units)
-	clear(p.shareLists)
-	sc.qty, sc.units, sc.shareLists = p.qty[:0], p.units[:0], p.shareLists[:0]
+	sc.qty, sc.units, sc.shareRecs = p.qty[:0], p.units[:0], p.shareRecs[:0]
 	sc.cands, sc.hitLines, sc.ints, sc.entries, sc.codes = p.cands[:0], p.hits[:0], p.ints[:0], p.entries[:0], p.coupons[:0]
 	if st == nil {
 		return
 	}
 	// lines, adjs and rejects hold no pointers.
 	clear(st.hints)
+	clear(st.free[:cap(st.free)])
+	clear(st.approvals[:cap(st.approvals)])
+	sc.free, sc.approvals = st.free[:0], st.approvals[:0]
 	clear(st.coupons)
 	clear(sc.snapCoupons)
 	t := &sc.trialState
@@ -519,6 +524,35 @@ func (p *pricing) seal(out []int) []int {
 // PricedCart. Errors are *InputError for a bad cart and *TieError under
 // TieAsError.
 func (e *Engine) Price(cart Cart, usage Usage) (*PricedCart, error) {
+	out := new(PricedCart)
+	if err := e.PriceInto(out, cart, usage); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PriceInto is Price writing the result into dst and reusing the memory
+// of dst's slices (its lines, adjustments and their shares, rejections,
+// hints, free items, approvals and uses) instead of allocating new ones.
+// It is for hosts that price carts in a loop — a pricing service, a
+// cart re-priced on every edit, a batch of quotes — and keep one
+// PricedCart per worker: the result is the same as Price's, but a
+// repriced cart of the same shape allocates nothing.
+//
+// Whatever dst held is overwritten, including the elements of slices
+// taken from it earlier (copy what must outlive the next call). Slices
+// that come out empty are empty, not nil, when dst had memory for them.
+// On error dst is reset to the zero PricedCart, keeping its memory.
+func (e *Engine) PriceInto(dst *PricedCart, cart Cart, usage Usage) error {
+	if err := e.price(dst, cart, usage); err != nil {
+		dst.reset()
+		return err
+	}
+	return nil
+}
+
+// price does PriceInto's work.
+func (e *Engine) price(dst *PricedCart, cart Cart, usage Usage) error {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	if sc.lineIDs == nil {
@@ -527,10 +561,10 @@ func (e *Engine) Price(cart Cart, usage Usage) (*PricedCart, error) {
 	sc.cart = cart // pricing refers to the cart through the scratch, so that cart stays on the stack
 	c := &sc.cart
 	if err := validateCart(c, sc.lineIDs, sc.parents); err != nil {
-		return nil, err
+		return err
 	}
 	if len(c.Lines) > maxLines {
-		return nil, &InputError{Field: "lines", Reason: ReasonTooLong, Value: strconv.Itoa(len(c.Lines)),
+		return &InputError{Field: "lines", Reason: ReasonTooLong, Value: strconv.Itoa(len(c.Lines)),
 			Detail: "at most " + strconv.Itoa(maxLines) + " lines"}
 	}
 	p := &pricing{e: e, cart: c, usage: usage, sc: sc, cur: c.Currency, minor: c.Currency.MinorUnits(),
@@ -548,20 +582,20 @@ func (e *Engine) Price(cart Cart, usage Usage) (*PricedCart, error) {
 	}
 	manual, err := e.compileManual(c.Manual)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.collect(sc, manual)
 	guess := len(p.cands) + len(c.Lines)
 	st = &state{lines: grow(sc.lines, len(c.Lines))[:len(c.Lines)], adjs: grow(sc.adjs, guess),
 		rejects: sc.rejects[:0], hints: sc.hints[:0], applied: grow(sc.applied, len(p.cands)),
-		conflicts: sc.conflicts[:0], coupons: sc.coupons[:0]}
+		conflicts: sc.conflicts[:0], coupons: sc.coupons[:0], free: sc.free[:0], approvals: sc.approvals[:0]}
 	p.entries = grow(sc.entries, len(c.Lines))
 	p.qty = grow(sc.qty, len(c.Lines))[:len(c.Lines)]
-	p.units, p.shareLists = sc.units[:0], sc.shareLists[:0]
+	p.units, p.shareRecs = sc.units[:0], sc.shareRecs[:0]
 	for i := range c.Lines {
 		ls, err := p.initLine(i)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		st.lines[i] = ls
 	}
@@ -573,15 +607,16 @@ func (e *Engine) Price(cart Cart, usage Usage) (*PricedCart, error) {
 		}
 	}
 	if err := p.runPhase(st, 0, split); err != nil {
-		return nil, err
+		return err
 	}
 	for i := range st.lines {
 		st.lines[i].orderBase = st.lines[i].net
 	}
 	if err := p.runPhase(st, split, len(p.cands)); err != nil {
-		return nil, err
+		return err
 	}
-	return p.result(st), nil // result copies what it needs out of the scratch buffers
+	p.result(st, dst) // result copies what it needs out of the scratch buffers
+	return nil
 }
 
 // compileManual validates the cart's manual discounts.

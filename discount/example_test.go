@@ -74,6 +74,42 @@ func ExampleEngine_Price() {
 	// hint_quantity: Добавьте ещё 3 ед. SAW-2, чтобы получить скидку 15% (Saws by the dozen)
 }
 
+// A cart re-priced as the client edits it: one PricedCart is reused, so
+// repricing allocates nothing once it has grown to the cart's shape.
+func ExampleEngine_PriceInto() {
+	rules, err := discount.DecodeRules([]byte(`{"rules":[
+	  {"id":"bulk","name":"Bulk","stacking":"compounding","scope":{"kind":"line","target":{"skus":["PAPER-A4"]}},
+	   "action":{"kind":"volume","breaks":[
+	     {"min_quantity":"10","percent":"5"},{"min_quantity":"50","percent":"12"}]}}
+	]}`))
+	if err != nil {
+		panic(err)
+	}
+	engine, err := discount.NewEngine(rules, discount.Options{})
+	if err != nil {
+		panic(err)
+	}
+	cart := discount.Cart{
+		Currency: money.RUB,
+		At:       time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
+		Lines: []discount.Line{
+			{SKU: "PAPER-A4", Quantity: decimal.NewFromInt(8), ListPrice: money.MustParse("420", money.RUB)},
+		},
+	}
+	var priced discount.PricedCart // kept between calls
+	for _, qty := range []int64{8, 10, 60} {
+		cart.Lines[0].Quantity = decimal.NewFromInt(qty)
+		if err := engine.PriceInto(&priced, cart, nil); err != nil {
+			panic(err)
+		}
+		fmt.Println(qty, priced.Discount, priced.Net)
+	}
+	// Output:
+	// 8 RUB 0.00 RUB 3360.00
+	// 10 RUB 210.00 RUB 3990.00
+	// 60 RUB 3024.00 RUB 22176.00
+}
+
 func ExampleDecodeRules() {
 	_, err := discount.DecodeRules([]byte(`{"rules":[
 	  {"id":"bulk","stacking":"additive","scope":{"kind":"line"},

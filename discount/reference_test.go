@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit/discount"
@@ -161,4 +163,104 @@ func TestBenchMatchesReference(t *testing.T) {
 			})
 		}
 	}
+}
+
+// emptyToNil sets the empty slices of a result to nil, so that a result
+// written into reused memory (PriceInto) compares with a fresh one.
+func emptyToNil(pc discount.PricedCart) discount.PricedCart {
+	if len(pc.FreeItems) == 0 {
+		pc.FreeItems = nil
+	}
+	if len(pc.Approvals) == 0 {
+		pc.Approvals = nil
+	}
+	adjs := make([]discount.Adjustment, len(pc.Adjustments))
+	for i, a := range pc.Adjustments {
+		if len(a.Shares) == 0 {
+			a.Shares = nil
+		}
+		if len(a.Capped) == 0 {
+			a.Capped = nil
+		}
+		adjs[i] = a
+	}
+	pc.Adjustments = adjs
+	return pc
+}
+
+// PriceInto gives exactly what Price gives, whatever the reused result
+// held before: a sequence of carts, some invalid, is priced into one
+// PricedCart and each result is compared with a fresh Price.
+func TestPriceIntoMatchesPrice(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 20).Draw(t, "rules")
+		rules := make([]discount.Rule, n)
+		for i := range rules {
+			rules[i] = genRule(t, i)
+		}
+		e, err := discount.NewEngine(discount.RuleSet{Rules: rules}, genOptions(t))
+		if err != nil {
+			t.Fatalf("generated rules are valid: %v", err)
+		}
+		var dst discount.PricedCart
+		var kept []string // results of earlier Price calls must never change
+		var fresh []*discount.PricedCart
+		for k := range rapid.IntRange(1, 5).Draw(t, "carts") {
+			c := genCart(t)
+			if rapid.IntRange(0, 5).Draw(t, fmt.Sprintf("bad%d", k)) == 0 && len(c.Lines) > 0 {
+				c.Lines[0].Quantity = decimal.NewFromInt(-1)
+			}
+			u := genUsage(t, rules)
+			want, wantErr := e.Price(c, u)
+			gotErr := e.PriceInto(&dst, c, u)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Fatalf("cart %d: errors differ: %v / Price %v", k, gotErr, wantErr)
+			}
+			if wantErr != nil {
+				if len(dst.Lines) != 0 || len(dst.Adjustments) != 0 || !dst.Net.IsZero() || !dst.At.IsZero() {
+					t.Fatalf("cart %d: a failed PriceInto left a result behind", k)
+				}
+				continue
+			}
+			if g, w := exact(emptyToNil(dst)), exact(emptyToNil(*want)); g != w {
+				t.Fatalf("cart %d: PriceInto differs from Price:\n got %s\nwant %s", k, g, w)
+			}
+			kept = append(kept, exact(*want))
+			fresh = append(fresh, want)
+		}
+		for i, pc := range fresh {
+			if exact(*pc) != kept[i] {
+				t.Fatalf("the result of Price %d changed after later calls", i)
+			}
+		}
+	})
+}
+
+// Repricing a cart into the same PricedCart allocates next to nothing:
+// the point of PriceInto.
+func TestPriceIntoReusesMemory(t *testing.T) {
+	e, err := discount.NewEngine(benchRules(1000), discount.Options{MinMargin: decimal.NewFromInt(5)})
+	require.NoError(t, err)
+	c := benchCart(1000)
+	var dst discount.PricedCart
+	require.NoError(t, e.PriceInto(&dst, c, nil))
+	want, err := e.Price(c, nil)
+	require.NoError(t, err)
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := e.PriceInto(&dst, c, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, exact(emptyToNil(*want)), exact(emptyToNil(dst)))
+	fresh := testing.AllocsPerRun(20, func() {
+		if _, err := e.Price(c, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("allocations per cart: PriceInto %.0f, Price %.0f", allocs, fresh)
+	assert.Less(t, allocs, fresh/2, "PriceInto should reuse the result's memory")
+	assert.LessOrEqual(t, allocs, 2.0)
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package discount_test
+
+const raceEnabled = false
