@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -148,8 +149,11 @@ func (a *Adapter) Price(ctx context.Context, req PricingRequest) (PricingResult,
 	if err != nil {
 		return PricingResult{}, err
 	}
-	pc, err := a.Engine.Price(cart, a.Usage)
-	if err != nil {
+	// Nothing of the priced cart outlives this call (the result copies
+	// what it reports), so its memory is reused between calls.
+	pc := pricedPool.Get().(*PricedCart)
+	defer pricedPool.Put(pc)
+	if err := a.Engine.PriceInto(pc, cart, a.Usage); err != nil {
 		return PricingResult{}, err
 	}
 	frozen, err := json.Marshal(pc.Freeze())
@@ -394,3 +398,6 @@ func (md *ManualDiscount) rule(cur money.Currency, f string) (Rule, error) {
 	}
 	return r, nil
 }
+
+// pricedPool holds the priced carts Adapter.Price works in.
+var pricedPool = sync.Pool{New: func() any { return new(PricedCart) }}
