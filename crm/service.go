@@ -54,7 +54,8 @@ type Options struct {
 	// they are counted on. Default: DefaultComplaintSLA().
 	ComplaintSLA *ComplaintSLA
 	// Categorizer suggests complaints' root causes; its taxonomy is the
-	// catalogue of root-cause codes. Default: rootcause.Default().
+	// catalogue of root-cause codes. Default: rootcause.Default() (the rules
+	// blended with the built-in model).
 	Categorizer *rootcause.Categorizer
 }
 

@@ -102,13 +102,15 @@ func TestCategorizeExamples(t *testing.T) {
 		{"Толщина листа 1,8 мм вместо 2 мм по спецификации.", SpecMismatch},
 	}
 	for _, tt := range cases {
-		r := Default().Categorize(tt.text, Facts{})
-		assert.Equal(t, tt.want, r.Best().Code, "%q: %s", tt.text, r.Message("en"))
+		for name, c := range map[string]*Categorizer{"rules": RulesOnly(), "default": Default()} {
+			r := c.Categorize(tt.text, Facts{})
+			assert.Equal(t, tt.want, r.Best().Code, "%s, %q: %s", name, tt.text, r.Message("en"))
+		}
 	}
 }
 
 func TestResultFields(t *testing.T) {
-	r := Default().Categorize("Коробки разбиты, вмятины на корпусе.", Facts{})
+	r := RulesOnly().Categorize("Коробки разбиты, вмятины на корпусе.", Facts{})
 	b := r.Best()
 	assert.Equal(t, TransitDamage, b.Code)
 	assert.Equal(t, "TRANSIT_DAMAGE", r.Code())
@@ -126,7 +128,7 @@ func TestResultFields(t *testing.T) {
 	assert.Contains(t, r.Message("en"), "Damage in transit (confidence ")
 	assert.Contains(t, r.Message("ru"), "Повреждение при перевозке (уверенность ")
 
-	r = Default().Categorize("", Facts{})
+	r = RulesOnly().Categorize("", Facts{})
 	assert.Equal(t, Other, r.Best().Code)
 	assert.True(t, r.NeedsReview)
 	assert.Contains(t, r.Message("en"), "needs review")

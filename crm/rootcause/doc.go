@@ -32,7 +32,21 @@
 //     whole). TrainOptions can switch stemming off (NoStemming, for text
 //     a host has already normalised), drop short words (MinWordRunes)
 //     and use raw term counts (RawTF); with these, the textbook
-//     scikit-learn baselines are reproduced exactly.
+//     scikit-learn baselines are reproduced exactly. MarkNegation makes
+//     negated words features of their own, as the rules treat them.
+//
+// # Out of the box
+//
+// Default is the categoriser to start with: the rules blended with
+// BuiltinModel, a naive Bayes model trained (once, on first use) on
+// BuiltinCorpus — 2,660 complaints in Russian and English written for
+// crmkit, a hundred or more per cause and language, by hands other than
+// the lexicon's and without sight of the development data. It needs no
+// training by the host. RulesOnly is the same without the model: every
+// piece of text evidence is then a lexicon term, and it is about twice
+// as fast but less accurate on wordings the lexicon does not foresee.
+// A host with its own confirmed complaints can train on them together
+// with BuiltinCorpus and pass the model in Config.
 //
 // A Result ranks every category with a confidence, lists the evidence —
 // the words found with their weights, negated words, facts that fired,
@@ -56,10 +70,13 @@
 //
 // # Quality and speed
 //
-// The figures measured on the shared development data (rules alone per
-// language, cross-validated models, rules and model blended) are logged
-// by the evaluation tests (go test -run Eval -v), which assert floors
-// just below them; the benchmarks measure categorising and training.
+// The figures measured on the shared development data (the built-in
+// categoriser and the rules alone per language, cross-validated models,
+// rules and model blended) are logged by the evaluation tests (go test
+// -run Eval -v), which assert floors just below them; the benchmarks
+// measure categorising and training. On the labelled development claims,
+// which the built-in corpus never saw, Default reaches macro-F1 0.79
+// (Russian) and 0.84 (English); the rules alone 0.59 and 0.62.
 //
 // On the 700 CFPB complaints the default logistic regression (stemmed
 // unigrams and bigrams, balanced classes) reaches macro-F1 0.775 under

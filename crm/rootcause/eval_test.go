@@ -1,9 +1,13 @@
 package rootcause
 
 import (
+	"fmt"
+	"os"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The evaluations on the shared development data. Run them with
@@ -50,11 +54,9 @@ func halves(cs []claim) (work, heldOut []claim) {
 	return work, heldOut
 }
 
-// evalRules categorises every claim with the default rules, no
-// training, and reports the metrics and how the review flag splits
-// accuracy.
-func evalRules(t *testing.T, name string, cs []claim) metrics {
-	c := Default()
+// evalWith categorises every claim with c and reports the metrics and
+// how the review flag splits accuracy.
+func evalWith(t *testing.T, c *Categorizer, name string, cs []claim) metrics {
 	truth := make([]string, len(cs))
 	pred := make([]string, len(cs))
 	var sure, sureRight, review, reviewRight int
@@ -75,7 +77,7 @@ func evalRules(t *testing.T, name string, cs []claim) metrics {
 		}
 	}
 	m := newMetrics(truth, pred)
-	t.Logf("rules only, no training, %s: %s", name, m.report())
+	t.Logf("%s: %s", name, m.report())
 	t.Logf("calibration: %d confident results, %.0f%% right; %d flagged for review, %.0f%% right",
 		sure, pct(sureRight, sure), review, pct(reviewRight, review))
 	return m
@@ -88,40 +90,106 @@ func pct(a, b int) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
-// Rules alone, per language, on the whole development file, on its
-// working and held-out halves, and on the claims written for these
-// tests (ownClaims, and ownClaimsIndirect for the causes stated
-// indirectly). The goal in the issue is macro-F1 0.75 per
-// language; the floors sit just below the figures measured, so that a
-// regression fails.
+// evalFloors are the floors (macro-F1, and accuracy on the whole file)
+// a categoriser must reach on one language's sets.
+type evalFloors struct {
+	lang, file                               string
+	full, fullAcc, work, held, own, indirect float64
+}
+
+// evalSets evaluates c on one language's whole development file, its
+// working and held-out halves, and the claims written for these tests
+// (ownClaims, and ownClaimsIndirect for the causes stated indirectly),
+// logs the figures and asserts the floors. It returns the whole file.
+func evalSets(t *testing.T, c *Categorizer, label string, f evalFloors) []claim {
+	cs := loadClaims(t, f.file)
+	work, held := halves(cs)
+	full := evalWith(t, c, label+", "+f.file+" (all)", cs)
+	w := evalWith(t, c, label+", "+f.file+" (working half)", work)
+	h := evalWith(t, c, label+", "+f.file+" (held-out half)", held)
+	o := evalWith(t, c, label+", "+f.lang+" own claims", ownClaims[f.lang])
+	oi := evalWith(t, c, label+", "+f.lang+" own claims, indirect", ownClaimsIndirect[f.lang])
+	t.Logf("SUMMARY %s %s macro-F1/accuracy: all %.3f/%.3f, working half %.3f/%.3f, held-out half %.3f/%.3f, own %.3f/%.3f, own indirect %.3f/%.3f",
+		label, f.lang, full.macroF1(), full.accuracy(), w.macroF1(), w.accuracy(), h.macroF1(), h.accuracy(),
+		o.macroF1(), o.accuracy(), oi.macroF1(), oi.accuracy())
+	assert.GreaterOrEqual(t, full.macroF1(), f.full)
+	assert.GreaterOrEqual(t, full.accuracy(), f.fullAcc)
+	assert.GreaterOrEqual(t, w.macroF1(), f.work)
+	assert.GreaterOrEqual(t, h.macroF1(), f.held)
+	assert.GreaterOrEqual(t, o.macroF1(), f.own)
+	assert.GreaterOrEqual(t, oi.macroF1(), f.indirect)
+	return cs
+}
+
+// Rules alone, per language (see evalSets). The goal in the issue is
+// macro-F1 0.75 per language; the floors sit just below the figures
+// measured, so that a regression fails.
 func TestEvalRules(t *testing.T) {
-	cases := []struct {
-		lang, file                               string
-		full, fullAcc, work, held, own, indirect float64
-	}{
+	for _, f := range []evalFloors{
 		{"ru", "ru-dev.jsonl", 0.585, 0.59, 0.615, 0.55, 0.875, 0.90},
 		{"en", "en-dev.jsonl", 0.62, 0.625, 0.54, 0.69, 0.95, 0.94},
+	} {
+		t.Run(f.lang, func(t *testing.T) { evalSets(t, RulesOnly(), "rules only, no training", f) })
 	}
-	for _, tt := range cases {
-		t.Run(tt.lang, func(t *testing.T) {
-			cs := loadClaims(t, tt.file)
-			work, held := halves(cs)
-			full := evalRules(t, tt.file+" (all)", cs)
-			w := evalRules(t, tt.file+" (working half)", work)
-			h := evalRules(t, tt.file+" (held-out half)", held)
-			o := evalRules(t, tt.lang+" own claims", ownClaims[tt.lang])
-			oi := evalRules(t, tt.lang+" own claims, indirect", ownClaimsIndirect[tt.lang])
-			t.Logf("SUMMARY %s macro-F1/accuracy: all %.3f/%.3f, working half %.3f/%.3f, held-out half %.3f/%.3f, own %.3f/%.3f, own indirect %.3f/%.3f",
-				tt.lang, full.macroF1(), full.accuracy(), w.macroF1(), w.accuracy(), h.macroF1(), h.accuracy(),
-				o.macroF1(), o.accuracy(), oi.macroF1(), oi.accuracy())
-			assert.GreaterOrEqual(t, full.macroF1(), tt.full)
-			assert.GreaterOrEqual(t, full.accuracy(), tt.fullAcc)
-			assert.GreaterOrEqual(t, w.macroF1(), tt.work)
-			assert.GreaterOrEqual(t, h.macroF1(), tt.held)
-			assert.GreaterOrEqual(t, o.macroF1(), tt.own)
-			assert.GreaterOrEqual(t, oi.macroF1(), tt.indirect)
+}
+
+// The built-in categoriser (Default: the rules blended with the model
+// trained on the built-in corpus), with no training by the host, on the
+// same sets as TestEvalRules. The corpus was written without sight of
+// the development files, so every set here is held out from the model;
+// BuiltinTrainOptions and BuiltinModelWeight were chosen on the working
+// halves and the own claims (TestSelectBuiltin), never on the held-out
+// halves. The goal in the issue is macro-F1 0.75 per language; the
+// floors sit just below the figures measured.
+func TestEvalBuiltin(t *testing.T) {
+	skipSlow(t)
+	for _, f := range []evalFloors{
+		{"ru", "ru-dev.jsonl", 0.79, 0.79, 0.81, 0.765, 0.99, 0.92},
+		{"en", "en-dev.jsonl", 0.835, 0.84, 0.80, 0.855, 0.99, 0.91},
+	} {
+		t.Run(f.lang, func(t *testing.T) {
+			cs := evalSets(t, Default(), "built-in", f)
+			// The model alone, for comparison.
+			m := BuiltinModel()
+			truth, pred := make([]string, len(cs)), make([]string, len(cs))
+			for i, cl := range cs {
+				truth[i], pred[i] = cl.Code, modelTop(m, cl.Text)
+			}
+			t.Logf("built-in model alone, %s (all): %s", f.file, newMetrics(truth, pred).report())
 		})
 	}
+}
+
+// The built-in corpus itself: 5-fold stratified cross-validation of
+// the built-in model, per language.
+func TestEvalBuiltinCorpusCV(t *testing.T) {
+	skipSlow(t)
+	for _, lang := range []string{"ru", "en"} {
+		var ex []Example
+		for _, e := range BuiltinCorpus() {
+			if isCyrillicText(e.Text) == (lang == "ru") {
+				ex = append(ex, e)
+			}
+		}
+		m := newMetrics(labelsOf(ex), crossValidate(t, ex, cvFolds, cvSeed, BuiltinTrainOptions, modelTop))
+		t.Logf("built-in corpus %s (%d claims), %d-fold CV, model alone: %s", lang, len(ex), cvFolds, m.report())
+		assert.GreaterOrEqual(t, m.macroF1(), 0.67)
+	}
+}
+
+// isCyrillicText reports whether a text has more Cyrillic than Latin
+// letters.
+func isCyrillicText(s string) bool {
+	var cyr, lat int
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			lat++
+		}
+	}
+	return cyr > lat
 }
 
 func skipSlow(t *testing.T) {
@@ -268,4 +336,60 @@ func TestEvalClaimsModel(t *testing.T) {
 			assert.GreaterOrEqual(t, blend.macroF1(), tt.minBlend)
 		})
 	}
+}
+
+// TestSelectBuiltin is how BuiltinTrainOptions and BuiltinModelWeight
+// were chosen: naive Bayes on the built-in corpus (both languages in one
+// model) over a small grid, each blended with the rules and scored by
+// the mean macro-F1 of the two working halves and the two sets of own
+// claims (ownClaims with ownClaimsIndirect); the held-out halves are
+// logged, never used. Negation marks were decided beforehand (the rules
+// handle negation, so the model must too: without them "упаковка не
+// повреждена" was evidence of damage); the grid without them is logged
+// for comparison, and so is the model alone (weight 1). It takes a few
+// minutes; run it with
+//
+//	CRMKIT_SELECT_BUILTIN=1 go test -run SelectBuiltin -v ./crm/rootcause
+func TestSelectBuiltin(t *testing.T) {
+	if os.Getenv("CRMKIT_SELECT_BUILTIN") == "" {
+		t.Skip("set CRMKIT_SELECT_BUILTIN=1 to run the selection")
+	}
+	ruWork, ruHeld := halves(loadClaims(t, "ru-dev.jsonl"))
+	enWork, enHeld := halves(loadClaims(t, "en-dev.jsonl"))
+	score := func(c *Categorizer, cs []claim) float64 {
+		truth, pred := make([]string, len(cs)), make([]string, len(cs))
+		for i, cl := range cs {
+			truth[i], pred[i] = cl.Code, c.Categorize(cl.Text, Facts{}).Code()
+		}
+		return newMetrics(truth, pred).macroF1()
+	}
+	corpus := BuiltinCorpus()
+	bestScore, best := -1.0, ""
+	var ruOwn, enOwn []claim
+	ruOwn = append(append(ruOwn, ownClaims["ru"]...), ownClaimsIndirect["ru"]...)
+	enOwn = append(append(enOwn, ownClaims["en"]...), ownClaimsIndirect["en"]...)
+	for _, neg := range []bool{false, true} {
+		for _, ng := range []int{1, 2} {
+			for _, alpha := range []float64{0.1, 0.3, 0.5, 1} {
+				for _, binary := range []bool{false, true} {
+					m, err := Train(corpus, TrainOptions{Kind: NaiveBayes, NGrams: ng, Alpha: alpha, Binary: binary, MarkNegation: neg})
+					require.NoError(t, err)
+					for _, w := range []float64{0.4, 0.5, 0.6, 1} {
+						c, err := New(Config{Model: m, ModelWeight: w})
+						require.NoError(t, err)
+						rw, ew := score(c, ruWork), score(c, enWork)
+						ro, eo := score(c, ruOwn), score(c, enOwn)
+						mean := (rw + ew + ro + eo) / 4
+						name := fmt.Sprintf("negation %v, ngrams %d, alpha %.1f, binary %v, weight %.1f", neg, ng, alpha, binary, w)
+						t.Logf("%s: working ru %.3f en %.3f own ru %.3f en %.3f mean %.3f | held-out ru %.3f en %.3f",
+							name, rw, ew, ro, eo, mean, score(c, ruHeld), score(c, enHeld))
+						if neg && w < 1 && mean > bestScore {
+							bestScore, best = mean, name
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("BEST with negation marks and the rules blended in, on the working halves and the own claims: %s (mean macro-F1 %.3f)", best, bestScore)
 }

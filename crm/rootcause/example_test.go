@@ -25,16 +25,19 @@ func ExampleCategorizer_Categorize() {
 		}
 	}
 	// Output:
-	// Производственный брак (уверенность 76%)
+	// Производственный брак (уверенность 47%): требуется проверка
 	// party: production
 	//   "треснул" (+1.0)
 	//   "не включается" (+3.0)
+	//   model: "корпус" (+2.04)
+	//   model: "треснул" (+1.41)
+	//   model: "¬включа" (+1.20)
 	// negated: TRANSIT_DAMAGE повреждена
 }
 
 func ExampleCategorizer_Categorize_facts() {
 	// Structured facts are strong evidence: here they outweigh the text.
-	r := rootcause.Default().Categorize("Goods arrived, see attached photos.", rootcause.Facts{
+	r := rootcause.RulesOnly().Categorize("Goods arrived, see attached photos.", rootcause.Facts{
 		Shipped:  rootcause.Qty(120),
 		Received: rootcause.Qty(96),
 	})
@@ -86,7 +89,7 @@ func ExampleLoadModel() {
 	fmt.Println(err)
 	// Output:
 	// [DOCUMENT_ERROR PRICE_ERROR] <nil>
-	// rootcause: invalid model: version has an unsupported version ("9"): this library reads versions 1 to 3
+	// rootcause: invalid model: version has an unsupported version ("9"): this library reads versions 1 to 4
 }
 
 func ExamplePareto() {

@@ -36,7 +36,7 @@ func TestDefaultFactRules(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			// Facts override neutral text.
-			r := Default().Categorize("Просим разобраться.", tt.facts)
+			r := RulesOnly().Categorize("Просим разобраться.", tt.facts)
 			b := r.Best()
 			assert.Equal(t, tt.code, b.Code)
 			assert.False(t, r.NeedsReview)
@@ -67,7 +67,7 @@ func TestFactsIgnoredWhenNonsense(t *testing.T) {
 		{ShelfLifeLeftPercent: Qty(40), RequiredShelfLifePercent: 30},
 		{ShelfLifeLeftPercent: Qty(math.NaN())},
 	} {
-		r := Default().Categorize("", f)
+		r := RulesOnly().Categorize("", f)
 		for _, s := range r.Ranked {
 			assert.Zero(t, s.FactScore, "%+v fired for %s", f, s.Code)
 		}
@@ -76,9 +76,9 @@ func TestFactsIgnoredWhenNonsense(t *testing.T) {
 
 func TestFactsAreStrongEvidence(t *testing.T) {
 	text := "Коробки разбиты, вмятины на корпусе."
-	r := Default().Categorize(text, Facts{DaysLate: 4})
+	r := RulesOnly().Categorize(text, Facts{DaysLate: 4})
 	assert.Equal(t, TransitDamage, r.Best().Code, "two strong terms still beat one fact")
-	r = Default().Categorize("Коробки пришли.", Facts{DaysLate: 4})
+	r = RulesOnly().Categorize("Коробки пришли.", Facts{DaysLate: 4})
 	assert.Equal(t, LateDelivery, r.Best().Code)
 	assert.Greater(t, r.Best().Confidence, 0.7)
 

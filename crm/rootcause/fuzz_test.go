@@ -12,7 +12,7 @@ func FuzzCategorize(f *testing.F) {
 		f.Add(s, 3, 10.0, 9.0, uint16(0))
 	}
 	f.Add("", -1, math.NaN(), math.Inf(1), uint16(0xffff))
-	rules := Default()
+	rules, builtin := RulesOnly(), Default()
 	withModel, err := New(Config{Model: tinyModel(f)})
 	if err != nil {
 		f.Fatal(err)
@@ -26,7 +26,7 @@ func FuzzCategorize(f *testing.F) {
 			DefectConfirmed: flags&1024 != 0, SpecDeviation: flags&2048 != 0,
 			ShelfLifeLeftPercent: Quantity{received, flags&4096 != 0}, RequiredShelfLifePercent: shipped,
 		}
-		for _, c := range []*Categorizer{rules, withModel} {
+		for _, c := range []*Categorizer{rules, withModel, builtin} {
 			r := c.Categorize(text, facts)
 			if len(r.Ranked) != 13 {
 				t.Fatalf("%d categories", len(r.Ranked))
@@ -48,7 +48,8 @@ func FuzzCategorize(f *testing.F) {
 
 func FuzzLoadModel(f *testing.F) {
 	for _, opt := range []TrainOptions{{Kind: NaiveBayes}, {Kind: LogisticRegression, NGrams: 1}, {Kind: ComplementNB},
-		{Kind: LogisticRegression, NoStemming: true, MinWordRunes: 2, RawTF: true}, {Kind: NaiveBayes, NoStemming: true}} {
+		{Kind: LogisticRegression, NoStemming: true, MinWordRunes: 2, RawTF: true}, {Kind: NaiveBayes, NoStemming: true},
+		{Kind: NaiveBayes, NGrams: 2, MarkNegation: true}} {
 		m, err := Train(trainSet, opt)
 		if err != nil {
 			f.Fatal(err)

@@ -96,6 +96,14 @@ type TrainOptions struct {
 	// in the text times its idf instead of by (1 + ln count) times its
 	// idf. Saved models that use it are format version 3.
 	RawTF bool
+	// MarkNegation makes a word governed by a negation — by the rules'
+	// cues: "не", "нет", "без", "not", "no", "without", ... up to three
+	// words before it in its clause, or "нет"/"не обнаружено" just after
+	// it — a feature of its own, the term with "¬" in front, so that
+	// "упаковка не повреждена" is not evidence of damage but can be
+	// evidence of something else. Saved models that use it are format
+	// version 4.
+	MarkNegation bool
 }
 
 // Defaults and limits of models.
@@ -105,7 +113,7 @@ const (
 	defaultMaxIter     = 300
 	defaultMaxFeatures = 500_000
 	modelFormat        = "crmkit.rootcause.model"
-	modelVersion       = 3 // the newest version read; the oldest version that holds a model is written
+	modelVersion       = 4 // the newest version read; the oldest version that holds a model is written
 	defaultInnerFolds  = 3
 	// MaxModelBytes is the largest model document LoadModel and ReadModel accept.
 	MaxModelBytes    = 256 << 20
@@ -131,6 +139,7 @@ type Model struct {
 	unstemmed bool // features are words, not stems
 	minRunes  int  // words shorter than this are not features (0 or 1: all)
 	rawTF     bool // logistic regression: raw counts, not 1 + ln count
+	negation  bool // negated words are features of their own ("¬" + term)
 	// fit records how L-BFGS ended (logistic regression just trained;
 	// not saved).
 	fit     fitReport
@@ -164,7 +173,7 @@ func (m *Model) Predict(text string) []Prediction {
 	az := getAnalyzer()
 	defer putAnalyzer(az)
 	a := az.analyze(text, DefaultMaxTextBytes)
-	p := m.probabilities(a.tokens, make([]float64, len(m.classes)), nil)
+	p := m.probabilities(a.tokens, &az.model)
 	out := make([]Prediction, len(m.classes))
 	for k, c := range m.classes {
 		out[k] = Prediction{Class: c, Probability: p[k]}
@@ -191,30 +200,80 @@ func (m *Model) featureTerm(t *token) (string, bool) {
 }
 
 // features calls emit with each feature of the tokens, one per
-// occurrence: every kept token's term (as word, bigram nil) and, for
-// bigram models, the pair of each kept token with the previous kept token
-// of the same clause, joined by a space (as bigram, a scratch buffer emit
-// must not keep).
-func (m *Model) features(toks []token, emit func(word string, bigram []byte)) {
-	var keyBuf [128]byte
-	prev, prevClause := "", int32(-1)
+// occurrence: every kept token's term and, for bigram models, the pair
+// of each kept token with the previous kept token of the same clause,
+// joined by a space. A plain term comes as word (key nil); a bigram, and
+// with MarkNegation a negated term ("¬" + term), comes as key, a scratch
+// buffer emit must not keep.
+func (m *Model) features(toks []token, fb *featBuf, emit func(word string, key []byte)) {
+	keyBuf, negBuf, prevBuf := fb.key[:0], fb.neg[:0], fb.prev[:0]
+	var prev []byte
+	prevClause := int32(-1)
 	for i := range toks {
-		term, ok := m.featureTerm(&toks[i])
+		word, ok := m.featureTerm(&toks[i])
 		if !ok {
 			continue
 		}
-		emit(term, nil)
-		if m.ngrams >= 2 && prevClause == toks[i].clause {
-			emit("", append(append(append(keyBuf[:0], prev...), ' '), term...))
+		var neg []byte
+		if m.negation && !isPreNegation(&toks[i]) && negated(toks, nil, match{start: int32(i), end: int32(i + 1)}) {
+			neg = append(append(negBuf, negationMark...), word...)
+			emit("", neg)
+		} else {
+			emit(word, nil)
 		}
-		prev, prevClause = term, toks[i].clause
+		if m.ngrams >= 2 && prevClause == toks[i].clause {
+			key := append(append(keyBuf, prev...), ' ')
+			if neg != nil {
+				key = append(key, neg...)
+			} else {
+				key = append(key, word...)
+			}
+			emit("", key)
+		}
+		if neg != nil {
+			prev = append(prevBuf, neg...)
+		} else {
+			prev = append(prevBuf, word...)
+		}
+		prevClause = toks[i].clause
 	}
+}
+
+// negationMark prefixes a negated term (TrainOptions.MarkNegation).
+const negationMark = "¬"
+
+// featBuf holds features' scratch buffers, so that building the
+// features of a text does not allocate.
+type featBuf struct {
+	key, neg, prev [256]byte
+}
+
+// modelScratch is what scoring a text with a model works in; analyzer
+// keeps one per pooled analyzer.
+type modelScratch struct {
+	feat      featBuf
+	ids, idx  []int32
+	val, p    []float64
+	explained []int
+	top       [][maxModelEvidence]contrib
+}
+
+// sparseVec is a feature vector: values at vocabulary ids.
+type sparseVec struct {
+	idx []int32
+	val []float64
+}
+
+// contrib is a feature's contribution to a class, for explain.
+type contrib struct {
+	term  int32
+	score float64
 }
 
 // featureIDs appends the vocabulary ids of the text's features (one per
 // occurrence) and returns them sorted.
-func (m *Model) featureIDs(toks []token, dst []int32) []int32 {
-	m.features(toks, func(word string, bigram []byte) {
+func (m *Model) featureIDs(toks []token, fb *featBuf, dst []int32) []int32 {
+	m.features(toks, fb, func(word string, bigram []byte) {
 		var id int32
 		var ok bool
 		if bigram != nil {
@@ -266,15 +325,14 @@ func (m *Model) vector(ids []int32, idx []int32, val []float64) ([]int32, []floa
 	return idx, val
 }
 
-// probabilities writes the class probabilities of the tokens into p (one
-// per class). If explain is not nil it receives the feature vector.
-func (m *Model) probabilities(toks []token, p []float64, explain *sparseVec) []float64 {
-	ids := m.featureIDs(toks, make([]int32, 0, 2*len(toks)))
-	idx, val := m.vector(ids, nil, nil)
-	if explain != nil {
-		explain.idx, explain.val = idx, val
-	}
-	return m.softmax(idx, val, p)
+// probabilities returns the class probabilities of the tokens (one per
+// class), in sc.p; sc.idx and sc.val then hold the text's feature
+// vector, for explain.
+func (m *Model) probabilities(toks []token, sc *modelScratch) []float64 {
+	sc.ids = m.featureIDs(toks, &sc.feat, sc.ids[:0])
+	sc.idx, sc.val = m.vector(sc.ids, sc.idx[:0], sc.val[:0])
+	sc.p = resize(sc.p, len(m.classes))
+	return m.softmax(sc.idx, sc.val, sc.p)
 }
 
 func (m *Model) softmax(idx []int32, val []float64, p []float64) []float64 {
@@ -305,26 +363,18 @@ func softmaxInPlace(z []float64) {
 	}
 }
 
-type sparseVec struct {
-	idx []int32
-	val []float64
-}
-
 // maxModelEvidence is how many model features are reported per category.
 const maxModelEvidence = 3
 
-// explain returns, for each requested class, up to maxModelEvidence
-// features that speak most for it over the average class: value ×
-// (weight for the class − mean weight of the feature), largest first
-// (ties: earlier feature).
-func (m *Model) explain(v sparseVec, classes []int) [][]Evidence {
+// explain calls add with, for each requested class (classes[c]), up to
+// maxModelEvidence features of the vector in sc that speak most for it
+// over the average class: value × (weight for the class − mean weight
+// of the feature), largest first (ties: earlier feature).
+func (m *Model) explain(sc *modelScratch, classes []int, add func(c int, e Evidence)) {
 	K := len(m.classes)
-	type contrib struct {
-		term  int32
-		score float64
-	}
-	top := make([][maxModelEvidence]contrib, len(classes))
-	for i, id := range v.idx {
+	top := resize(sc.top, len(classes))
+	sc.top = top
+	for i, id := range sc.idx {
 		row := m.weights[int(id)*K : int(id)*K+K]
 		var mean float64
 		for _, w := range row {
@@ -332,7 +382,7 @@ func (m *Model) explain(v sparseVec, classes []int) [][]Evidence {
 		}
 		mean /= float64(K)
 		for c, k := range classes {
-			s := v.val[i] * (row[k] - mean)
+			s := sc.val[i] * (row[k] - mean)
 			t := &top[c]
 			if s <= t[maxModelEvidence-1].score {
 				continue
@@ -345,17 +395,15 @@ func (m *Model) explain(v sparseVec, classes []int) [][]Evidence {
 			t[j] = contrib{id, s}
 		}
 	}
-	out := make([][]Evidence, len(classes))
 	for c := range classes {
 		for _, x := range top[c] {
 			if x.score <= 0 {
 				break
 			}
 			term := m.terms[x.term]
-			out[c] = append(out[c], Evidence{Kind: EvidenceModel, Pattern: term, Text: term, TextRU: term, Weight: x.score})
+			add(c, Evidence{Kind: EvidenceModel, Pattern: term, Text: term, TextRU: term, Weight: x.score})
 		}
 	}
-	return out
 }
 
 // Train learns a model from labelled examples. Classes are the distinct
@@ -391,7 +439,8 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 		opt.L2 = selectL2(examples, opt)
 	}
 	m := &Model{kind: opt.Kind, ngrams: opt.NGrams, binary: opt.Binary && opt.Kind == NaiveBayes,
-		unstemmed: opt.NoStemming, minRunes: opt.MinWordRunes, rawTF: opt.RawTF && opt.Kind == LogisticRegression}
+		unstemmed: opt.NoStemming, minRunes: opt.MinWordRunes, rawTF: opt.RawTF && opt.Kind == LogisticRegression,
+		negation: opt.MarkNegation}
 	if m.minRunes == 1 {
 		m.minRunes = 0
 	}
@@ -419,7 +468,7 @@ func Train(examples []Example, opt TrainOptions) (*Model, error) {
 		d.terms = make([]string, 0, opt.NGrams*len(a.tokens))
 		d.counts = make([]int, 0, opt.NGrams*len(a.tokens))
 		clear(index)
-		m.features(a.tokens, func(word string, bigram []byte) {
+		m.features(a.tokens, &az.model.feat, func(word string, bigram []byte) {
 			j, ok := 0, false
 			if bigram != nil {
 				j, ok = index[string(bigram)]
@@ -783,12 +832,13 @@ func (m *Model) trainLR(vecs []sparseVec, ys []int, classWeight []float64, opt T
 
 // modelDoc is the JSON form of a model:
 //
-//	{"format": "crmkit.rootcause.model", "version": 1 | 2 | 3,
+//	{"format": "crmkit.rootcause.model", "version": 1 | 2 | 3 | 4,
 //	 "kind": "naive_bayes" | "logistic_regression" | "complement_naive_bayes",
 //	 "ngrams": 1 | 2, "binary": bool (naive Bayes only),
 //	 "unstemmed": bool,                // version 3: features are words, not stems
 //	 "min_word_runes": 2..40,          // version 3: shorter words are not features
 //	 "raw_tf": bool,                   // version 3, logistic regression: raw counts
+//	 "negation": bool,                 // version 4: negated words are "¬" + term
 //	 "classes": [label, ...],
 //	 "terms": [feature, ...],          // sorted, unique; a bigram is "term term"
 //	 "idf": [float per term],          // logistic regression only
@@ -796,9 +846,10 @@ func (m *Model) trainLR(vecs []sparseVec, ys []int, classWeight []float64, opt T
 //	 "weights": [[float per class] per term]}
 //
 // Version 2 added the kind complement_naive_bayes; version 3 added the
-// three feature fields (absent: stems, every word, 1 + ln count). A model
-// is written in the oldest version that holds it — version 1 unless it is
-// complement naive Bayes (2) or uses a version 3 field (3) — so that older
+// three feature fields (absent: stems, every word, 1 + ln count);
+// version 4 added negation marks. A model is written in the oldest
+// version that holds it — version 1 unless it is complement naive Bayes
+// (2), uses a version 3 field (3) or marks negation (4) — so that older
 // readers still read it, and every version is read.
 type modelDoc struct {
 	Format       string      `json:"format"`
@@ -809,6 +860,7 @@ type modelDoc struct {
 	Unstemmed    bool        `json:"unstemmed,omitempty"`
 	MinWordRunes int         `json:"min_word_runes,omitempty"`
 	RawTF        bool        `json:"raw_tf,omitempty"`
+	Negation     bool        `json:"negation,omitempty"`
 	Classes      []string    `json:"classes"`
 	Terms        []string    `json:"terms"`
 	IDF          []float64   `json:"idf,omitempty"`
@@ -822,7 +874,7 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 	K := len(m.classes)
 	doc := modelDoc{
 		Format: modelFormat, Version: 1, Kind: m.kind, NGrams: m.ngrams, Binary: m.binary,
-		Unstemmed: m.unstemmed, MinWordRunes: m.minRunes, RawTF: m.rawTF,
+		Unstemmed: m.unstemmed, MinWordRunes: m.minRunes, RawTF: m.rawTF, Negation: m.negation,
 		Classes: m.classes, Terms: m.terms, IDF: m.idf, Bias: m.bias,
 		Weights: make([][]float64, len(m.terms)),
 	}
@@ -834,6 +886,9 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 	}
 	if m.unstemmed || m.minRunes > 1 || m.rawTF {
 		doc.Version = 3
+	}
+	if m.negation {
+		doc.Version = 4
 	}
 	if doc.Terms == nil {
 		doc.Terms = []string{}
@@ -863,8 +918,8 @@ func readModel(r io.Reader, limit int64) (*Model, error) {
 }
 
 // LoadModel reads a model saved by MarshalJSON and checks it whole: the
-// format name and version (1 to 3; the feature options of version 3
-// only in version 3), the kind, unknown fields, at least two unique
+// format name and version (1 to 4; the feature options of versions 3
+// and 4 only from those versions on), the kind, unknown fields, at least two unique
 // classes, unique non-empty terms, every array of the right length and
 // every number finite and within ±1e6 (idf positive). Errors match
 // ErrInvalidModel and name the field at fault.
@@ -907,6 +962,9 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 	if (doc.Unstemmed || doc.MinWordRunes != 0 || doc.RawTF) && doc.Version < 3 {
 		return bad(ReasonBadVersion, "version", fmt.Sprint(doc.Version), "unstemmed, min_word_runes and raw_tf need version 3")
 	}
+	if doc.Negation && doc.Version < 4 {
+		return bad(ReasonBadVersion, "version", fmt.Sprint(doc.Version), "negation needs version 4")
+	}
 	if doc.MinWordRunes != 0 && (doc.MinWordRunes < 2 || doc.MinWordRunes > maxStemRunes) {
 		return bad(ReasonOutOfRange, "min_word_runes", fmt.Sprint(doc.MinWordRunes), fmt.Sprintf("2 to %d, or absent", maxStemRunes))
 	}
@@ -937,7 +995,7 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 		return bad(ReasonTooLarge, "terms", "", fmt.Sprintf("at most %d", maxModelTerms))
 	}
 	m := &Model{kind: doc.Kind, ngrams: doc.NGrams, binary: doc.Binary, unstemmed: doc.Unstemmed,
-		minRunes: doc.MinWordRunes, rawTF: doc.RawTF, classes: doc.Classes, terms: doc.Terms,
+		minRunes: doc.MinWordRunes, rawTF: doc.RawTF, negation: doc.Negation, classes: doc.Classes, terms: doc.Terms,
 		vocab: make(map[string]int32, V), bias: doc.Bias, weights: make([]float64, V*K)}
 	for i, t := range doc.Terms {
 		field := fmt.Sprintf("terms[%d]", i)

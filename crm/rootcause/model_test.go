@@ -160,7 +160,7 @@ func TestLoadModelErrors(t *testing.T) {
 		field  string
 	}{
 		{"format", func(d map[string]any) { d["format"] = "other" }, ReasonUnknownFormat, "format"},
-		{"version", func(d map[string]any) { d["version"] = 4 }, ReasonBadVersion, "version"},
+		{"version", func(d map[string]any) { d["version"] = 5 }, ReasonBadVersion, "version"},
 		{"version 0", func(d map[string]any) { d["version"] = 0 }, ReasonBadVersion, "version"},
 		{"complement in version 1", func(d map[string]any) { d["kind"] = "complement_naive_bayes"; delete(d, "idf") },
 			ReasonUnknownKind, "kind"},
@@ -184,6 +184,7 @@ func TestLoadModelErrors(t *testing.T) {
 		{"unstemmed in version 1", func(d map[string]any) { d["unstemmed"] = true }, ReasonBadVersion, "version"},
 		{"raw tf in version 2", func(d map[string]any) { d["version"] = 2; d["raw_tf"] = true }, ReasonBadVersion, "version"},
 		{"min word runes in version 1", func(d map[string]any) { d["min_word_runes"] = 2 }, ReasonBadVersion, "version"},
+		{"negation in version 3", func(d map[string]any) { d["version"] = 3; d["negation"] = true }, ReasonBadVersion, "version"},
 		{"min word runes 1", func(d map[string]any) { d["version"] = 3; d["min_word_runes"] = 1 }, ReasonOutOfRange, "min_word_runes"},
 		{"min word runes 41", func(d map[string]any) { d["version"] = 3; d["min_word_runes"] = 41 }, ReasonOutOfRange, "min_word_runes"},
 		{"raw tf NB", func(d map[string]any) {
@@ -252,6 +253,8 @@ func TestModelVersions(t *testing.T) {
 		{"unstemmed", TrainOptions{Kind: NaiveBayes, NoStemming: true}, 3},
 		{"min word runes", TrainOptions{Kind: ComplementNB, MinWordRunes: 2}, 3},
 		{"raw tf", TrainOptions{Kind: LogisticRegression, RawTF: true}, 3},
+		{"negation", TrainOptions{Kind: NaiveBayes, MarkNegation: true}, 4},
+		{"negation and bigrams", TrainOptions{Kind: LogisticRegression, MarkNegation: true}, 4},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,6 +278,42 @@ func TestModelVersions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// MarkNegation makes a negated word a feature of its own, in unigrams
+// and in bigrams; the negation cue itself stays a plain feature, and a
+// word outside the negation's reach (another clause, past the window)
+// stays plain.
+func TestMarkNegation(t *testing.T) {
+	ex := []Example{
+		{"упаковка не повреждена, товар повреждён", "a"},
+		{"the box was not damaged but the unit is", "b"},
+	}
+	terms := func(opt TrainOptions) []string {
+		m, err := Train(ex, opt)
+		require.NoError(t, err)
+		return m.terms
+	}
+	uni := terms(TrainOptions{Kind: NaiveBayes, NGrams: 1, MarkNegation: true})
+	assert.Contains(t, uni, "¬поврежд")
+	assert.Contains(t, uni, "поврежд", "the second clause is not negated")
+	assert.Contains(t, uni, "не")
+	assert.Contains(t, uni, "¬damag")
+	assert.Contains(t, uni, "not")
+	assert.NotContains(t, uni, "¬not")
+	bi := terms(TrainOptions{Kind: NaiveBayes, NGrams: 2, MarkNegation: true})
+	assert.Contains(t, bi, "не ¬поврежд")
+	assert.Contains(t, bi, "упаковк не")
+	plain := terms(TrainOptions{Kind: NaiveBayes, NGrams: 1})
+	assert.NotContains(t, strings.Join(plain, " "), "¬")
+
+	m, err := Train(ex, TrainOptions{Kind: NaiveBayes, NGrams: 1, MarkNegation: true})
+	require.NoError(t, err)
+	data, err := json.Marshal(m)
+	require.NoError(t, err)
+	back, err := LoadModel(data)
+	require.NoError(t, err)
+	assert.Equal(t, m.Predict("не повреждена"), back.Predict("не повреждена"))
 }
 
 // TestFeatureOptions: NoStemming keeps words whole, MinWordRunes drops
@@ -304,7 +343,7 @@ func TestFeatureOptions(t *testing.T) {
 		require.NoError(t, err)
 		a := getAnalyzer()
 		defer putAnalyzer(a)
-		ids := m.featureIDs(a.analyze("damaged damaged damaged parcels", DefaultMaxTextBytes).tokens, nil)
+		ids := m.featureIDs(a.analyze("damaged damaged damaged parcels", DefaultMaxTextBytes).tokens, new(featBuf), nil)
 		idx, val := m.vector(ids, nil, nil)
 		require.Len(t, idx, 2)
 		return val[0] / val[1] // "damaged" over "parcels": same idf

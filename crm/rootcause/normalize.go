@@ -82,6 +82,7 @@ type analyzer struct {
 	scores   []Score   // per category, while scoring
 	best     []float64 // per category: heaviest term counted at the current words
 	touched  []int32   // categories with a term at the current words
+	model    modelScratch
 }
 
 var analyzerPool = sync.Pool{New: func() any { return new(analyzer) }}
@@ -89,7 +90,8 @@ var analyzerPool = sync.Pool{New: func() any { return new(analyzer) }}
 func getAnalyzer() *analyzer { return analyzerPool.Get().(*analyzer) }
 
 func putAnalyzer(a *analyzer) {
-	if cap(a.buf) > 2*DefaultMaxTextBytes || cap(a.toks) > 1<<15 || cap(a.matches) > 1<<14 || cap(a.scores) > maxCategories || cap(a.best) > maxCategories {
+	if cap(a.buf) > 2*DefaultMaxTextBytes || cap(a.toks) > 1<<15 || cap(a.matches) > 1<<14 || cap(a.scores) > maxCategories || cap(a.best) > maxCategories ||
+		cap(a.model.ids) > 1<<15 || cap(a.model.p) > maxCategories || cap(a.model.top) > maxCategories {
 		return // do not keep buffers grown by a huge text
 	}
 	analyzerPool.Put(a)

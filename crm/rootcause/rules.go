@@ -398,7 +398,8 @@ func isPostNegation(toks []token, j int) bool {
 	return false
 }
 
-// negated reports whether a negation governs the match.
+// negated reports whether a negation governs the match. consumed marks
+// the tokens inside other matches (nil: none).
 func negated(toks []token, consumed []bool, m match) bool {
 	clause := toks[m.start].clause
 	for j, seen := int(m.start)-1, 0; j >= 0 && seen < negationWindow; j-- {
@@ -406,7 +407,7 @@ func negated(toks []token, consumed []bool, m match) bool {
 		if t.clause != clause {
 			break
 		}
-		if consumed[j] {
+		if consumed != nil && consumed[j] {
 			continue // another term ("no dents or scratches")
 		}
 		seen++
@@ -421,7 +422,7 @@ func negated(toks []token, consumed []bool, m match) bool {
 		if toks[j].clause != clause {
 			break
 		}
-		if !consumed[j] && isPostNegation(toks, j) {
+		if (consumed == nil || !consumed[j]) && isPostNegation(toks, j) {
 			return true
 		}
 	}
