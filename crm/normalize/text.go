@@ -69,9 +69,20 @@ func isFoldedASCII(s string) bool {
 func appendFold(dst []byte, s string, text bool) []byte {
 	base := len(dst)
 	space := false
+	// eOpen: the last letter written is "е" and a combining diaeresis
+	// written now would compose with it into "ё" (only marks of a lower
+	// combining class came between). Text folds "ё" to "е", so such a
+	// diaeresis is dropped: otherwise NFC would make "ё" of the result
+	// again ("Ё" + U+0308 folds to "е" + U+0308), and once per extra
+	// diaeresis.
+	eOpen := false
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		if text && eOpen && !space && r == diaeresis {
+			// (a pending space would separate it from the "е")
+			continue
+		}
 		if text {
 			switch {
 			case r < utf8.RuneSelf:
@@ -95,12 +106,28 @@ func appendFold(dst []byte, s string, text bool) []byte {
 			if len(dst) > base {
 				dst = append(dst, ' ')
 			}
-			space = false
+			space, eOpen = false, false
 		}
 		dst = utf8.AppendRune(dst, r)
+		if r == 'е' {
+			eOpen = true
+		} else if eOpen && r >= 0x0300 {
+			var b [utf8.UTFMax]byte
+			ccc := norm.NFC.Properties(b[:utf8.EncodeRune(b[:], r)]).CCC()
+			eOpen = ccc > 0 && ccc < diaeresisCCC
+		} else {
+			eOpen = false
+		}
 	}
 	return dst
 }
+
+// diaeresis is U+0308 COMBINING DIAERESIS, of canonical combining class
+// diaeresisCCC.
+const (
+	diaeresis    = '\u0308'
+	diaeresisCCC = 230
+)
 
 // isCyrillicBlock reports whether r is in the basic Cyrillic block
 // U+0400..U+04FF (letters, a few combining marks and one symbol).
