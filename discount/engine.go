@@ -542,7 +542,8 @@ func (e *Engine) Price(cart Cart, usage Usage) (*PricedCart, error) {
 // Whatever dst held is overwritten, including the elements of slices
 // taken from it earlier (copy what must outlive the next call). Slices
 // that come out empty are empty, not nil, when dst had memory for them.
-// On error dst is reset to the zero PricedCart, keeping its memory.
+// On error dst is reset to the zero PricedCart, keeping its memory. The
+// engine may be shared between goroutines; a dst may not.
 func (e *Engine) PriceInto(dst *PricedCart, cart Cart, usage Usage) error {
 	if err := e.price(dst, cart, usage); err != nil {
 		dst.reset()
