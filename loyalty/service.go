@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -442,15 +443,21 @@ func (s *Service) Adjust(ctx context.Context, op Op, points decimal.Decimal, not
 
 // Expire writes off the account's points that expired before asOf (lots
 // whose last usable day is before it). It is idempotent: the posting's
-// key is the day, and a second run finds nothing left to expire.
+// key is the day and the account's last entry, so a second run with
+// nothing posted in between replays the first, and a run after later
+// postings writes off only what they left due — a cancelled redemption,
+// say, that gave points back to a lot whose last day had passed, which a
+// replay of the earlier run would have missed.
 func (s *Service) Expire(ctx context.Context, account string, asOf Date) (Result, error) {
 	if !asOf.Valid() {
 		return Result{}, invalid("as_of", ReasonBadDate, asOf.String())
 	}
-	if _, err := s.account(ctx, account); err != nil {
+	a, err := s.account(ctx, account)
+	if err != nil {
 		return Result{}, err
 	}
-	p := s.posting(Op{Account: account, Key: ServicePrefix + "expire:" + asOf.String(), By: "loyalty"}, PostExpire, asOf, asOf.String())
+	key := ServicePrefix + "expire:" + asOf.String() + ":" + strconv.FormatInt(a.LastSeq, 10)
+	p := s.posting(Op{Account: account, Key: key, By: "loyalty"}, PostExpire, asOf, asOf.String())
 	return s.post(ctx, p)
 }
 

@@ -257,3 +257,41 @@ func TestEarnRetryAfterMidnight(t *testing.T) {
 	assert.Equal(t, first.Entries, again.Entries)
 	assert.Equal(t, day(2026, 3, 2), again.Entries[0].Date)
 }
+
+// Expire is idempotent without missing what later postings make due: a
+// cancelled redemption gives points back to a lot whose last day is
+// before the day already expired, and the next run as of that day writes
+// them off (a replay of the first run would not).
+func TestExpireAfterLaterPostings(t *testing.T) {
+	p := retail()
+	p.ExpiryDays = 5
+	p.Redeem.MinPoints = pts("1")
+	p.Redeem.MaxSharePercent = pts("100")
+	e := newEnv(t, p)
+	e.open("c")
+	e.earn("c", order("o1", "0.01")) // a purchase that earns nothing
+	e.adjust("c", "gift", "100")     // usable through 7 March
+	e.on(day(2026, 3, 5))
+	_, err := e.svc.Redeem(e.ctx, op("c", "spend"), loyalty.Redemption{Order: "o1", Points: pts("40"), OrderAmount: rub("100000")})
+	require.NoError(t, err)
+
+	res, err := e.svc.Expire(e.ctx, "c", day(2026, 3, 8))
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	equalDec(t, "-60", res.Entries[0].Points)
+	again, err := e.svc.Expire(e.ctx, "c", day(2026, 3, 8))
+	require.NoError(t, err)
+	assert.Empty(t, again.Entries, "expiring twice changes nothing")
+
+	_, err = e.svc.Cancel(e.ctx, op("c", "cancel"), "o1")
+	require.NoError(t, err)
+	res, err = e.svc.Expire(e.ctx, "c", day(2026, 3, 8))
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1, "the points given back are past their last day as of 8 March")
+	equalDec(t, "-40", res.Entries[0].Points)
+	res, err = e.svc.Expire(e.ctx, "c", day(2026, 3, 8))
+	require.NoError(t, err)
+	assert.Empty(t, res.Entries)
+	equalDec(t, "0", e.account("c").Balance)
+	e.check("c")
+}
