@@ -210,7 +210,7 @@ func BenchmarkBuiltinModelTraining(b *testing.B) {
 	corpus := BuiltinCorpus()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Train(corpus, BuiltinTrainOptions); err != nil {
+		if _, err := Train(corpus, BuiltinTrainOptions()); err != nil {
 			b.Fatal(err)
 		}
 	}

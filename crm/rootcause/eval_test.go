@@ -137,7 +137,7 @@ func TestEvalRules(t *testing.T) {
 // trained on the built-in corpus), with no training by the host, on the
 // same sets as TestEvalRules. The corpus was written without sight of
 // the development files, so every set here is held out from the model;
-// BuiltinTrainOptions and BuiltinModelWeight were chosen on the working
+// BuiltinTrainOptions() and BuiltinModelWeight were chosen on the working
 // halves and the own claims (TestSelectBuiltin), never on the held-out
 // halves. The goal in the issue is macro-F1 0.75 per language; the
 // floors sit just below the figures measured.
@@ -171,7 +171,7 @@ func TestEvalBuiltinCorpusCV(t *testing.T) {
 				ex = append(ex, e)
 			}
 		}
-		m := newMetrics(labelsOf(ex), crossValidate(t, ex, cvFolds, cvSeed, BuiltinTrainOptions, modelTop))
+		m := newMetrics(labelsOf(ex), crossValidate(t, ex, cvFolds, cvSeed, BuiltinTrainOptions(), modelTop))
 		t.Logf("built-in corpus %s (%d claims), %d-fold CV, model alone: %s", lang, len(ex), cvFolds, m.report())
 		assert.GreaterOrEqual(t, m.macroF1(), 0.67)
 	}
@@ -338,7 +338,7 @@ func TestEvalClaimsModel(t *testing.T) {
 	}
 }
 
-// TestSelectBuiltin is how BuiltinTrainOptions and BuiltinModelWeight
+// TestSelectBuiltin is how BuiltinTrainOptions() and BuiltinModelWeight
 // were chosen: naive Bayes on the built-in corpus (both languages in one
 // model) over a small grid, each blended with the rules and scored by
 // the mean macro-F1 of the two working halves and the two sets of own
