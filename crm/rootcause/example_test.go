@@ -167,3 +167,25 @@ func ExampleNewLexicon() {
 	// Output:
 	// Cold chain broken (confidence 88%)
 }
+
+// A host with confirmed complaints of its own trains on them together
+// with the built-in corpus and blends the model with the rules, as
+// Default does with the built-in model alone.
+func ExampleBuiltinCorpus() {
+	mine := []rootcause.Example{
+		{Text: "Поддоны с плиткой пришли без стретч-плёнки, углы коробок сбиты", Label: string(rootcause.Packaging)},
+		{Text: "Pallets came unwrapped, box corners crushed", Label: string(rootcause.Packaging)},
+	}
+	model, err := rootcause.Train(append(rootcause.BuiltinCorpus(), mine...), rootcause.BuiltinTrainOptions())
+	if err != nil {
+		panic(err)
+	}
+	c, err := rootcause.New(rootcause.Config{Model: model, ModelWeight: rootcause.BuiltinModelWeight})
+	if err != nil {
+		panic(err)
+	}
+	r := c.Categorize("Машина пришла на неделю позже согласованной даты, бригада простаивала.", rootcause.Facts{})
+	fmt.Println(r.Code(), r.UsedModel)
+	// Output:
+	// LATE_DELIVERY true
+}
