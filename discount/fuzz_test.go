@@ -134,6 +134,13 @@ func FuzzPrice(f *testing.F) {
 		if dump(pc, nil) != dump(again, err) {
 			t.Fatal("pricing twice differs")
 		}
+		// Into a reused result, twice: the same as Price.
+		var dst discount.PricedCart
+		for range 2 {
+			if err := e.PriceInto(&dst, c, nil); err != nil || dump(&dst, nil) != dump(pc, nil) {
+				t.Fatalf("PriceInto differs from Price (%v)", err)
+			}
+		}
 		for _, x := range pc.Explain("ru") {
 			if x.Text == "" {
 				t.Fatal("empty explanation")
