@@ -160,6 +160,29 @@ func TestEvalBuiltin(t *testing.T) {
 	}
 }
 
+// A host that adds its own confirmed complaints to the built-in corpus:
+// 5-fold stratified cross-validation on each development file, every
+// model trained on the built-in corpus plus the other four folds, and
+// blended with the rules as Default blends the built-in model.
+func TestEvalBuiltinPlusHost(t *testing.T) {
+	skipSlow(t)
+	for _, tt := range []struct {
+		file string
+		min  float64
+	}{{"ru-dev.jsonl", 0.80}, {"en-dev.jsonl", 0.82}} {
+		ex := claimExamples(loadClaims(t, tt.file))
+		blended := func(m *Model, text string) string {
+			c, err := New(Config{Model: m, ModelWeight: BuiltinModelWeight})
+			require.NoError(t, err)
+			return c.Categorize(text, Facts{}).Code()
+		}
+		pred, _ := crossValidateExtra(t, ex, BuiltinCorpus(), cvFolds, cvSeed, BuiltinTrainOptions(), blended)
+		m := newMetrics(labelsOf(ex), pred)
+		t.Logf("SUMMARY built-in corpus + the host's claims (%s), %d-fold CV, blended: %s", tt.file, cvFolds, m.report())
+		assert.GreaterOrEqual(t, m.macroF1(), tt.min)
+	}
+}
+
 // The built-in corpus itself: 5-fold stratified cross-validation of
 // the built-in model, per language.
 func TestEvalBuiltinCorpusCV(t *testing.T) {

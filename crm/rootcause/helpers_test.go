@@ -199,6 +199,14 @@ func crossValidate(tb testing.TB, examples []Example, k int, seed uint64, opt Tr
 func crossValidateFolds(tb testing.TB, examples []Example, k int, seed uint64, opt TrainOptions,
 	predict func(m *Model, text string) string) ([]string, [][]int) {
 	tb.Helper()
+	return crossValidateExtra(tb, examples, nil, k, seed, opt, predict)
+}
+
+// crossValidateExtra is crossValidateFolds with extra examples added to
+// every training fold (and never tested on).
+func crossValidateExtra(tb testing.TB, examples, extra []Example, k int, seed uint64, opt TrainOptions,
+	predict func(m *Model, text string) string) ([]string, [][]int) {
+	tb.Helper()
 	labels := make([]string, len(examples))
 	for i, e := range examples {
 		labels[i] = e.Label
@@ -206,7 +214,7 @@ func crossValidateFolds(tb testing.TB, examples []Example, k int, seed uint64, o
 	folds := stratifiedFolds(labels, k, seed)
 	pred := make([]string, len(examples))
 	for f := range folds {
-		var train []Example
+		train := slices.Clone(extra)
 		for g := range folds {
 			if g != f {
 				for _, i := range folds[g] {
