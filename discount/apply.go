@@ -1374,9 +1374,9 @@ func (pc *PricedCart) reset() {
 
 // uses lists what the cart consumes: for every applied rule of the rule
 // set one use and its discount, in total and for the customer; then the
-// same for every coupon used, sorted by code. The list is allocated at
-// its size and filled in place, writing only the fields that are set
-// (see setTerms).
+// same for every coupon used, sorted by code. The list is written into
+// dst's memory at its size (see resize) and filled in place, writing
+// only the fields that are set (see setTerms).
 func (p *pricing) uses(st *state, adjs []Adjustment, dst []Use) []Use {
 	customer := p.cart.Customer.ID
 	per := 1 // uses per rule or coupon

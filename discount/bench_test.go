@@ -148,14 +148,20 @@ func benchCart(n int) discount.Cart {
 
 var sinkPriced *discount.PricedCart
 
+// benchSetup builds the benchmark's engine over n rules and its cart.
+func benchSetup(tb testing.TB, n int) (*discount.Engine, discount.Cart) {
+	tb.Helper()
+	e, err := discount.NewEngine(benchRules(n), discount.Options{MinMargin: decimal.NewFromInt(5)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e, benchCart(n)
+}
+
 func BenchmarkPrice(b *testing.B) {
 	for _, n := range []int{1000, 100000} {
 		b.Run("rules="+strconv.Itoa(n), func(b *testing.B) {
-			e, err := discount.NewEngine(benchRules(n), discount.Options{MinMargin: decimal.NewFromInt(5)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			c := benchCart(n)
+			e, c := benchSetup(b, n)
 			pc, err := e.Price(c, nil)
 			if err != nil {
 				b.Fatal(err)
@@ -199,11 +205,7 @@ func BenchmarkDecodeRules(b *testing.B) {
 func BenchmarkPriceInto(b *testing.B) {
 	for _, n := range []int{1000, 100000} {
 		b.Run("rules="+strconv.Itoa(n), func(b *testing.B) {
-			e, err := discount.NewEngine(benchRules(n), discount.Options{MinMargin: decimal.NewFromInt(5)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			c := benchCart(n)
+			e, c := benchSetup(b, n)
 			var dst discount.PricedCart
 			if err := e.PriceInto(&dst, c, nil); err != nil {
 				b.Fatal(err)

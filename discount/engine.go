@@ -337,7 +337,7 @@ type conflict struct {
 
 // adjRec is an applied adjustment, recorded compactly; result turns it
 // into an Adjustment. It holds no pointers: its units and shares are kept
-// aside (addUnits, addShares).
+// aside (addUnits, p.shareRecs).
 type adjRec struct {
 	cand, line, tier int32
 	unit             int32 // a reference from addUnits, or 0

@@ -239,9 +239,7 @@ func TestPriceIntoMatchesPrice(t *testing.T) {
 // Repricing a cart into the same PricedCart allocates next to nothing:
 // the point of PriceInto.
 func TestPriceIntoReusesMemory(t *testing.T) {
-	e, err := discount.NewEngine(benchRules(1000), discount.Options{MinMargin: decimal.NewFromInt(5)})
-	require.NoError(t, err)
-	c := benchCart(1000)
+	e, c := benchSetup(t, 1000)
 	var dst discount.PricedCart
 	require.NoError(t, e.PriceInto(&dst, c, nil))
 	want, err := e.Price(c, nil)

@@ -91,7 +91,7 @@ func getAnalyzer() *analyzer { return analyzerPool.Get().(*analyzer) }
 
 func putAnalyzer(a *analyzer) {
 	if cap(a.buf) > 2*DefaultMaxTextBytes || cap(a.toks) > 1<<15 || cap(a.matches) > 1<<14 || cap(a.scores) > maxCategories || cap(a.best) > maxCategories ||
-		cap(a.model.ids) > 1<<15 || cap(a.model.p) > maxCategories || cap(a.model.top) > maxCategories {
+		cap(a.model.ids) > 1<<15 || cap(a.model.p) > maxModelClasses || cap(a.model.top) > maxModelClasses {
 		return // do not keep buffers grown by a huge text
 	}
 	analyzerPool.Put(a)
