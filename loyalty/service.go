@@ -502,7 +502,11 @@ func (s *Service) eachAccount(ctx context.Context, fn func(Account) error) error
 }
 
 // EvaluateTier reviews the account's tier on asOf (Rules.ReviewTier) and
-// posts the change, if any, as a tier entry. It is idempotent.
+// posts the change, if any, as a tier entry. It is idempotent: a second
+// review with nothing posted in between finds no change; a review after
+// later postings on the same day (a return, a purchase) decides afresh
+// from them, since the posting's key is the day and the account's last
+// entry.
 func (s *Service) EvaluateTier(ctx context.Context, account string, asOf Date) (TierReview, Result, error) {
 	if !asOf.Valid() {
 		return TierReview{}, Result{}, invalid("as_of", ReasonBadDate, asOf.String())
@@ -531,7 +535,11 @@ func (s *Service) EvaluateTier(ctx context.Context, account string, asOf Date) (
 		if !review.Change {
 			return nil
 		}
-		p := s.posting(Op{Account: account, Key: ServicePrefix + "tier:" + asOf.String(), By: "loyalty"}, PostTier, asOf, asOf.String(), review.To)
+		// The key names the account's last entry as well as the day (as
+		// Expire's does): a review after later postings the same day is a
+		// new decision, not a replay of the earlier one.
+		key := ServicePrefix + "tier:" + asOf.String() + ":" + strconv.FormatInt(acct.LastSeq, 10)
+		p := s.posting(Op{Account: account, Key: key, By: "loyalty"}, PostTier, asOf, asOf.String(), review.To)
 		p.Tier, p.IfVersion = review.To, acct.Version
 		result, err = s.st.Post(ctx, p)
 		return err

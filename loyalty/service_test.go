@@ -295,3 +295,67 @@ func TestExpireAfterLaterPostings(t *testing.T) {
 	equalDec(t, "0", e.account("c").Balance)
 	e.check("c")
 }
+
+// A second tier review on the same day, after a return, decides from the
+// account as it is now: it must neither fail on the day's key nor replay
+// the first review's posting.
+func TestEvaluateTierTwiceOnADay(t *testing.T) {
+	p := tiered(retail())
+	p.Tiers.Downgrade = loyalty.Downgrade{Kind: loyalty.DowngradeAfterGrace, GraceDays: 0}
+	e := newEnv(t, p)
+	d := day(2026, 3, 2)
+	e.on(d)
+	e.open("c")
+	e.earn("c", order("o1", "100000"))
+	e.earn("c", order("o2", "60000"))
+	require.Equal(t, "gold", e.account("c").Tier)
+
+	_, err := e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r1"}, "o2", rub("20000")) // 140 000: silver
+	require.NoError(t, err)
+	rv, _, err := e.svc.EvaluateTier(e.ctx, "c", d)
+	require.NoError(t, err)
+	require.Equal(t, "silver", rv.To)
+	rv, res, err := e.svc.EvaluateTier(e.ctx, "c", d)
+	require.NoError(t, err)
+	assert.False(t, rv.Change, "nothing posted since: no change")
+	assert.Empty(t, res.Entries)
+
+	_, err = e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r2"}, "o1", rub("100000")) // 40 000: base
+	require.NoError(t, err)
+	rv, _, err = e.svc.EvaluateTier(e.ctx, "c", d)
+	require.NoError(t, err, "a second review on the same day after a return")
+	assert.Equal(t, "base", rv.To)
+	assert.Equal(t, "base", e.account("c").Tier)
+	e.check("c")
+}
+
+// The same decision as an earlier review of the day (silver, then back
+// to gold by a purchase, then silver again by a return) is posted, not
+// replayed: a replay would leave the client in gold.
+func TestEvaluateTierSameDecisionLaterOnADay(t *testing.T) {
+	p := tiered(retail())
+	p.Tiers.Downgrade = loyalty.Downgrade{Kind: loyalty.DowngradeAfterGrace, GraceDays: 0}
+	e := newEnv(t, p)
+	d := day(2026, 3, 2)
+	e.on(d)
+	e.open("c")
+	e.earn("c", order("o1", "160000"))
+	require.Equal(t, "gold", e.account("c").Tier)
+	_, err := e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r1"}, "o1", rub("60000")) // 100 000: silver
+	require.NoError(t, err)
+	rv, _, err := e.svc.EvaluateTier(e.ctx, "c", d)
+	require.NoError(t, err)
+	require.Equal(t, "silver", rv.To)
+	require.Equal(t, "silver", e.account("c").Tier)
+
+	e.earn("c", order("o2", "50000")) // 150 000: gold again
+	require.Equal(t, "gold", e.account("c").Tier)
+	_, err = e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r2"}, "o2", rub("50000")) // 100 000: silver
+	require.NoError(t, err)
+	rv, res, err := e.svc.EvaluateTier(e.ctx, "c", d)
+	require.NoError(t, err)
+	assert.Equal(t, "silver", rv.To)
+	assert.False(t, res.Replayed, "posted, not a replay of the first review")
+	assert.Equal(t, "silver", e.account("c").Tier)
+	e.check("c")
+}
