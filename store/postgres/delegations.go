@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"iter"
 	"strconv"
 
@@ -24,14 +23,17 @@ const delegationColumns = "id, version, principal, deputy, valid_from, valid_to,
 const overlapSQL = `SELECT 1 FROM crmkit_delegations
 	WHERE principal = $1 AND id <> $2 AND valid_from < $4 AND $3 < ends_at LIMIT 1`
 
-// principalLock is the key of the transaction-scoped advisory lock that
-// serialises the overlap checks of one principal's delegations.
-func principalLock(principal uuid.UUID) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("crmkit.delegations:"))
-	h.Write(principal[:])
-	return int64(h.Sum64())
-}
+// lockPrincipalSQL writes principal $1's row of
+// crmkit_delegation_principals before the overlap check. The row lock
+// serialises the checks of one principal's delegations at every isolation
+// level: under READ COMMITTED a second writer waits, then sees the first's
+// delegation; under REPEATABLE READ or SERIALIZABLE it fails with a
+// serialization failure (retried on the store's own transactions, returned
+// to the host under WithTx) rather than checking against a snapshot taken
+// before the first writer committed, which is what an advisory lock
+// allowed.
+const lockPrincipalSQL = `INSERT INTO crmkit_delegation_principals (principal) VALUES ($1)
+	ON CONFLICT (principal) DO UPDATE SET writes = crmkit_delegation_principals.writes + 1`
 
 // errNotUpdated marks a versioned update that matched no row; the caller
 // finds out why.
@@ -66,9 +68,9 @@ func overlapCheck(tag pgconn.CommandTag) error {
 // already used is store.ErrDuplicate. When another delegation of the same
 // principal overlaps d (crm.Delegation.Overlaps), nothing is written and
 // the error is a *crm.DelegationError with reason crm.DelegationOverlap.
-// The check is atomic with the write: both run in one transaction under
-// an advisory lock on the principal, so of concurrent overlapping
-// delegations one is stored.
+// The check is atomic with the write: both run in one transaction holding
+// the lock of the principal's row (lockPrincipalSQL), so of concurrent
+// overlapping delegations one is stored, at any isolation level.
 func (s *Store) CreateDelegation(ctx context.Context, d crm.Delegation, events []crm.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -85,7 +87,7 @@ func (s *Store) CreateDelegation(ctx context.Context, d crm.Delegation, events [
 		return err
 	}
 	return s.write(ctx, "create delegation", func(b *pgx.Batch) {
-		b.Queue("SELECT pg_advisory_xact_lock($1)", principalLock(d.Principal))
+		b.Queue(lockPrincipalSQL, pgid(d.Principal))
 		b.Queue(`INSERT INTO crmkit_delegations (id, version, principal, deputy, valid_from, valid_to, cancelled_at, doc)
 			VALUES ($1, 1, $2, $3, $4, $5, $6, $7)`, pgid(d.ID), pgid(d.Principal), pgid(d.Deputy), d.From, d.To, p.cancelled, p.doc)
 		b.Queue(overlapSQL, pgid(d.Principal), pgid(d.ID), d.From, d.End()).Exec(overlapCheck)
@@ -121,7 +123,7 @@ func (s *Store) GetDelegation(ctx context.Context, id uuid.UUID) (crm.Delegation
 // version (else store.ErrConflict), storing d.Version.Next(), and appends
 // the events. The new window must not overlap another delegation of the
 // same principal (else a *crm.DelegationError, crm.DelegationOverlap),
-// checked under the same advisory lock as CreateDelegation.
+// checked under the same principal lock as CreateDelegation.
 func (s *Store) UpdateDelegation(ctx context.Context, d crm.Delegation, events []crm.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -135,7 +137,7 @@ func (s *Store) UpdateDelegation(ctx context.Context, d crm.Delegation, events [
 		return err
 	}
 	err = s.write(ctx, "update delegation", func(b *pgx.Batch) {
-		b.Queue("SELECT pg_advisory_xact_lock($1)", principalLock(d.Principal))
+		b.Queue(lockPrincipalSQL, pgid(d.Principal))
 		b.Queue(`UPDATE crmkit_delegations SET version = $2 + 1, principal = $3, deputy = $4, valid_from = $5,
 			valid_to = $6, cancelled_at = $7, doc = $8 WHERE id = $1 AND version = $2`,
 			pgid(d.ID), int64(d.Version), pgid(d.Principal), pgid(d.Deputy), d.From, d.To, p.cancelled, p.doc).

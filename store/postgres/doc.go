@@ -60,15 +60,17 @@
 //     duplicate clients); an event or interaction naming a client that
 //     does not exist becomes store.ErrNotFound; an interaction for a
 //     merged client store.ErrConflict.
-//   - A delegation's overlap check runs under a transaction-scoped
-//     advisory lock on its principal, so it is atomic with the write.
+//   - A delegation's overlap check runs after writing its principal's row
+//     of crmkit_delegation_principals, whose lock makes the check atomic
+//     with the write at any isolation level (under REPEATABLE READ a
+//     concurrent writer gets a serialization failure, not a stale check).
 //   - AppendInteraction moves LastContactAt with GREATEST in the same
 //     statement, without a new version; UpdateClient never writes it.
 //   - A serialization failure or deadlock (SQLSTATE 40001, 40P01) runs the
 //     write again, up to five times with jittered backoff: every write
 //     carries all it needs, so repeating it is safe. (Under the default
 //     READ COMMITTED isolation they are rare; they matter when the host
-//     sets SERIALIZABLE as the default.)
+//     sets REPEATABLE READ or SERIALIZABLE as the default.)
 //   - No driver type or error leaves the package: besides the contract's
 //     kinds and the context's errors, failures are an *Error (matching
 //     ErrBackend) carrying the SQLSTATE and the server's message; requests
