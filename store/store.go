@@ -142,17 +142,23 @@ func CompareKeys(at1 time.Time, id1 uuid.UUID, at2 time.Time, id2 uuid.UUID) int
 	return strings.Compare(string(id1[:]), string(id2[:]))
 }
 
-// String encodes the cursor for a host's API as "<unix nanoseconds>_<id>",
-// or "" for the zero Cursor.
+// String encodes the cursor for a host's API as "<unix seconds>.<nine
+// digits of nanoseconds>_<id>" ("0_<id>" when the cursor has no time), or
+// "" for the zero Cursor. Every instant round-trips through ParseCursor,
+// the Unix epoch and times outside 1678–2262 included.
 func (c Cursor) String() string {
 	if c.IsZero() {
 		return ""
 	}
-	at := int64(0)
-	if !c.At.IsZero() {
-		at = c.At.UnixNano()
+	if c.At.IsZero() {
+		return "0_" + c.ID.String()
 	}
-	return strconv.FormatInt(at, 10) + "_" + c.ID.String()
+	var b []byte
+	b = strconv.AppendInt(b, c.At.Unix(), 10)
+	nanos := strconv.Itoa(c.At.Nanosecond())
+	b = append(b, ".000000000"[:10-len(nanos)]...)
+	b = append(b, nanos...)
+	return string(b) + "_" + c.ID.String()
 }
 
 // MarshalText encodes the cursor as String does.
@@ -172,27 +178,39 @@ func (c *Cursor) UnmarshalText(text []byte) error {
 var ErrInvalidCursor = errors.New("store: invalid cursor")
 
 // ParseCursor reads a cursor written by Cursor.String. Times come back in
-// UTC.
+// UTC. The form of earlier versions, "<unix nanoseconds>_<id>", is still
+// read.
 func ParseCursor(s string) (Cursor, error) {
 	if s == "" {
 		return Cursor{}, nil
 	}
+	bad := func() (Cursor, error) { return Cursor{}, fmt.Errorf("%w: %.40q", ErrInvalidCursor, s) }
 	atText, idText, ok := strings.Cut(s, "_")
 	if !ok {
-		return Cursor{}, fmt.Errorf("%w: %.40q", ErrInvalidCursor, s)
-	}
-	nanos, err := strconv.ParseInt(atText, 10, 64)
-	if err != nil {
-		return Cursor{}, fmt.Errorf("%w: %.40q", ErrInvalidCursor, s)
+		return bad()
 	}
 	id, err := uuid.Parse(idText)
 	if err != nil || len(idText) != 36 {
-		return Cursor{}, fmt.Errorf("%w: %.40q", ErrInvalidCursor, s)
+		return bad()
 	}
 	c := Cursor{ID: id}
-	if nanos != 0 {
-		c.At = time.Unix(0, nanos).UTC()
+	secText, nanoText, dotted := strings.Cut(atText, ".")
+	if !dotted {
+		nanos, err := strconv.ParseInt(atText, 10, 64)
+		if err != nil {
+			return bad()
+		}
+		if nanos != 0 {
+			c.At = time.Unix(0, nanos).UTC()
+		}
+		return c, nil
 	}
+	secs, err := strconv.ParseInt(secText, 10, 64)
+	if err != nil || len(nanoText) != 9 || strings.IndexFunc(nanoText, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return bad()
+	}
+	nanos, _ := strconv.Atoi(nanoText)
+	c.At = time.Unix(secs, int64(nanos)).UTC()
 	return c, nil
 }
 

@@ -58,7 +58,33 @@ func TestCursor(t *testing.T) {
 		require.NoError(t, u.UnmarshalText(text))
 		assert.Equal(t, c.ID, u.ID)
 	}
-	for _, bad := range []string{"x", "1_", "_" + id.String(), "abc_" + id.String(), "1_not-a-uuid", "1_{" + id.String() + "}"} {
+	// Every instant comes back, the epoch and times that do not fit in
+	// int64 nanoseconds included, and the cursor's own record is never
+	// after it.
+	for _, at := range []time.Time{
+		time.Unix(0, 0).UTC(),
+		time.Unix(-1, 999_999_999).UTC(),
+		time.Date(2300, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.FixedZone("MSK", 3*3600)),
+	} {
+		c := Cursor{At: at, ID: id}
+		back, err := ParseCursor(c.String())
+		require.NoError(t, err, c.String())
+		assert.True(t, back.At.Equal(at), "cursor at %s came back at %s", at, back.At)
+		assert.False(t, back.After(at, id, Ascending), "the record at %s is after its own cursor", at)
+	}
+	// Cursors written by earlier versions (unix nanoseconds) still read.
+	old, err := ParseCursor("1777629600123456000_" + id.String())
+	require.NoError(t, err)
+	assert.True(t, old.At.Equal(at))
+	old, err = ParseCursor("0_" + id.String())
+	require.NoError(t, err)
+	assert.True(t, old.At.IsZero())
+
+	for _, bad := range []string{"x", "1_", "_" + id.String(), "abc_" + id.String(), "1_not-a-uuid", "1_{" + id.String() + "}",
+		"1.5_" + id.String(), "1.12345678a_" + id.String(), "1.-12345678_" + id.String(), "x.123456789_" + id.String(), "1.1234567890_" + id.String()} {
 		_, err := ParseCursor(bad)
 		assert.ErrorIs(t, err, ErrInvalidCursor, bad)
 	}
