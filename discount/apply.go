@@ -781,7 +781,9 @@ func (p *pricing) buyXGetY(st *state, ci int32, pl pool, eligible []int, out []e
 	free := times.Mul(decimal.NewFromInt(a.Get))
 	// Units are taken cheapest first (or most expensive first), comparing
 	// unit prices base/qty by cross-multiplication; ties keep line order.
-	order := slices.Clone(eligible)
+	// A line without a whole unit gives none and is left out: a zero
+	// quantity would compare equal to every line and break the order.
+	order := slices.DeleteFunc(slices.Clone(eligible), func(li int) bool { return !p.qty[li].qty.Floor().IsPositive() })
 	if len(order) > 1 {
 		slices.SortStableFunc(order, func(x, y int) int {
 			lx, ly := &st.lines[x], &st.lines[y]
@@ -863,7 +865,8 @@ func (p *pricing) buyXGetYInt(st *state, ci int32, pl pool, eligible []int, out 
 	// unit prices base/qty by cross-multiplication; ties keep line order.
 	order := eligible
 	if len(order) > 1 {
-		order = slices.Clone(eligible)
+		// As in buyXGetY, lines without a whole unit are left out.
+		order = slices.DeleteFunc(slices.Clone(eligible), func(li int) bool { q, _ := floor(li); return q == 0 })
 		slices.SortStableFunc(order, func(x, y int) int {
 			lx, ly := &st.lines[x], &st.lines[y]
 			vx := decimal.NewFromInt(base(c, lx)).Mul(p.qty[y].qty)

@@ -86,6 +86,12 @@ const (
 	maxDigits    = 40 // significant digits of any number
 	maxExponent  = 30 // |exponent| of any number
 	maxCouponLen = 64
+	// maxListLen bounds each list of a cart (coupons, manual discounts,
+	// the customer's groups and tags); maxCategoryDepth bounds a line's
+	// category path. Real carts are far below both; the bounds keep a
+	// hostile cart's checks short.
+	maxListLen       = 256
+	maxCategoryDepth = 32
 )
 
 // saneDecimal reports whether d is small enough to compute with quickly:
@@ -143,6 +149,12 @@ func validateCart(c *Cart, ids map[string]int, parents map[string]string) error 
 	if err := checkCustomer(&c.Customer); err != nil {
 		return err
 	}
+	if err := checkListLen("coupons", len(c.Coupons), maxListLen); err != nil {
+		return err
+	}
+	if err := checkListLen("manual", len(c.Manual), maxListLen); err != nil {
+		return err
+	}
 	for i, code := range c.Coupons {
 		// The field's name is built only for an error: a valid cart
 		// allocates nothing here.
@@ -159,6 +171,15 @@ func validateCart(c *Cart, ids map[string]int, parents map[string]string) error 
 		}
 	}
 	return nil
+}
+
+// checkListLen refuses a list field longer than max.
+func checkListLen(field string, n, max int) error {
+	if n <= max {
+		return nil
+	}
+	return &InputError{Field: field, Reason: ReasonTooLong, Value: strconv.Itoa(n),
+		Detail: "at most " + strconv.Itoa(max) + " entries"}
 }
 
 // indexed names an element of a list field: "coupons[2]".
@@ -178,6 +199,9 @@ func checkCustomer(cu *Customer) error {
 		values []string
 	}{{"customer.groups", cu.Groups}, {"customer.tags", cu.Tags}}
 	for _, l := range lists {
+		if err := checkListLen(l.field, len(l.values), maxListLen); err != nil {
+			return err
+		}
 		for j, v := range l.values {
 			if v == "" {
 				return &InputError{Field: indexed(l.field, j), Reason: ReasonRequired}
@@ -287,6 +311,9 @@ func checkPrice(c *Cart, a money.Amount, field func(string) string, name string)
 // cart.
 func checkCategoryPath(i int, path []string, parents map[string]string) error {
 	field := func(j int) string { return "lines[" + strconv.Itoa(i) + "].category[" + strconv.Itoa(j) + "]" }
+	if len(path) > maxCategoryDepth {
+		return checkListLen("lines["+strconv.Itoa(i)+"].category", len(path), maxCategoryDepth)
+	}
 	for j, id := range path {
 		if id == "" {
 			return &InputError{Field: field(j), Reason: ReasonRequired}

@@ -2,6 +2,7 @@ package discount_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -143,6 +144,20 @@ func TestActionKinds(t *testing.T) {
 			rules: []string{`{"id":"b","stacking":"additive","scope":{"kind":"line"},"conditions":{"sum_matching":true},"action":{"kind":"buy_x_get_y","buy":2,"get":1}}`},
 			cart:  cartOf(ln("A", "3", "100"), ln("B", "2", "50")),
 			want:  []string{"0", "50"},
+		},
+		{
+			// A line of quantity 0 (a placeholder) gives no unit and must not
+			// change which unit is the cheapest.
+			name:  "buy 2 get 1 pooled, a zero-quantity line in between",
+			rules: []string{`{"id":"b","stacking":"additive","scope":{"kind":"line"},"conditions":{"sum_matching":true},"action":{"kind":"buy_x_get_y","buy":2,"get":1}}`},
+			cart:  cartOf(ln("A", "3", "100"), ln("Z", "0", "10"), ln("B", "2", "50")),
+			want:  []string{"0", "0", "50"},
+		},
+		{
+			name:  "buy 2 get 1 pooled, most expensive, a fractional and a zero line",
+			rules: []string{`{"id":"b","stacking":"additive","scope":{"kind":"line"},"conditions":{"sum_matching":true},"action":{"kind":"buy_x_get_y","buy":2,"get":1,"pick":"most_expensive"}}`},
+			cart:  cartOf(ln("Z", "0", "500"), ln("A", "3", "100"), ln("H", "0.5", "900"), ln("B", "2", "50")),
+			want:  []string{"0", "100", "0", "0"},
 		},
 		{
 			name:  "buy 2 get 1 pooled, most expensive unit free",
@@ -595,6 +610,13 @@ func TestCartErrors(t *testing.T) {
 		{"blank coupon", func(c *discount.Cart) { c.Coupons = []string{" "} }, "coupons[0]", discount.ReasonRequired},
 		{"control character", func(c *discount.Cart) { c.Customer.Tier = "a\x00" }, "customer.tier", discount.ReasonBadFormat},
 		{"huge number", func(c *discount.Cart) { c.Lines[0].Quantity = dec("1e60") }, "lines[0].quantity", discount.ReasonOutOfRange},
+		// Lists are bounded, so that a hostile cart is refused at once
+		// (checking a path or de-duplicating coupons is quadratic).
+		{"too many coupons", func(c *discount.Cart) { c.Coupons = many("K", 257) }, "coupons", discount.ReasonTooLong},
+		{"too many customer groups", func(c *discount.Cart) { c.Customer.Groups = many("g", 257) }, "customer.groups", discount.ReasonTooLong},
+		{"too many customer tags", func(c *discount.Cart) { c.Customer.Tags = many("t", 257) }, "customer.tags", discount.ReasonTooLong},
+		{"too deep a category path", func(c *discount.Cart) { c.Lines[1].Category = many("c", 33) }, "lines[1].category", discount.ReasonTooLong},
+		{"too many manual discounts", func(c *discount.Cart) { c.Manual = make([]discount.Rule, 257) }, "manual", discount.ReasonTooLong},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -648,4 +670,23 @@ func TestConcurrentPricing(t *testing.T) {
 	for g := 0; g < 4; g++ {
 		<-done
 	}
+}
+
+// many returns n distinct strings prefix0, prefix1, ...
+func many(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
+}
+
+// The largest lists a cart may carry are priced, and priced quickly.
+func TestCartListsAtTheirBounds(t *testing.T) {
+	e := newEngine(t, discount.Options{}, `{"id":"p","stacking":"additive","scope":{"kind":"line"},"action":{"kind":"percent_off","percent":"10"}}`)
+	c := cartOf(ln("A", "1", "100"), ln("B", "1", "100"))
+	c.Coupons, c.Customer.Groups, c.Customer.Tags = many("K", 256), many("g", 256), many("t", 256)
+	c.Lines[0].Category = many("c", 32)
+	pc := priceOK(t, e, c, nil)
+	assert.Equal(t, rubs("10", "10"), discounts(pc))
 }
