@@ -160,6 +160,9 @@ func allocateSmall(total uint64, weights []decimal.Decimal, scale int32) ([]uint
 	var ok bool
 	var sum uint64
 	for i, w := range weights {
+		if w.IsZero() {
+			continue // gets nothing, whatever its exponent (which the scale ignores)
+		}
 		if ws[i], ok = wholeUint64(w, scale); !ok {
 			return nil, false
 		}
@@ -189,6 +192,10 @@ func allocateBig(total *big.Int, weights []decimal.Decimal, scale int32) []big.I
 	ws := make([]*big.Int, len(weights))
 	sum := new(big.Int)
 	for i, w := range weights {
+		if w.IsZero() {
+			ws[i] = new(big.Int) // whatever its exponent, which the scale ignores
+			continue
+		}
 		ws[i] = w.Shift(scale).BigInt() // exact: scale covers every decimal of w
 		sum.Add(sum, ws[i])
 	}

@@ -291,3 +291,30 @@ func TestAllocateExtremeExponents(t *testing.T) {
 	_, ok := huge.Minor()
 	assert.False(t, ok)
 }
+
+// A zero weight gets zero whatever its exponent: the span check ignores
+// zeros, so their exponent must not reach the arithmetic either (a zero at
+// exponent -10^8 used to make Allocate build 10^(10^8), for minutes).
+func TestAllocateZeroWeightWithExtremeExponent(t *testing.T) {
+	for _, zero := range []decimal.Decimal{decimal.New(0, -100_000_000), decimal.New(0, 100_000_000)} {
+		parts, err := rub("100").Allocate([]decimal.Decimal{decimal.NewFromInt(1), zero, decimal.NewFromInt(3)}, HalfUp)
+		require.NoError(t, err)
+		requireParts(t, RUB, []string{"25", "0", "75"}, parts)
+
+		big, err := FromDecimal(decimal.New(4, 30), RUB) // beyond 64 bits: the big.Int path
+		require.NoError(t, err)
+		parts, err = big.Allocate([]decimal.Decimal{zero, decimal.NewFromInt(1), decimal.NewFromInt(3)}, HalfUp)
+		require.NoError(t, err)
+		require.Len(t, parts, 3)
+		assert.True(t, parts[0].IsZero())
+		assert.True(t, parts[1].Equal(mustFrom(t, decimal.New(1, 30))), "got %s", parts[1])
+		assert.True(t, parts[2].Equal(mustFrom(t, decimal.New(3, 30))), "got %s", parts[2])
+	}
+}
+
+func mustFrom(t *testing.T, d decimal.Decimal) Amount {
+	t.Helper()
+	a, err := FromDecimal(d, RUB)
+	require.NoError(t, err)
+	return a
+}
