@@ -377,8 +377,11 @@ type ComplaintStatusChange struct {
 // (photos, an inspection report, access to the site) and the SLA clock
 // stops: helpdesks call it "pending" or "on hold". It is independent of
 // the status. While a hold lasts To is zero; when it ends, every deadline
-// the complaint still owed when the hold began moves later by Paused, the
-// business time the hold covered on the SLA's working calendar.
+// the complaint still owes moves later by Paused, the business time the
+// hold covered on the SLA's working calendar. A deadline met during the
+// hold (an acknowledgement sent while waiting for photos) moves only by
+// the business time from the hold's start to when it was met, so one
+// already breached when the hold began stays breached.
 type ComplaintHold struct {
 	From       time.Time
 	To         time.Time // zero while the hold lasts

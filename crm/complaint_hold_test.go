@@ -198,9 +198,10 @@ func TestComplaintHoldErrorsAndEvents(t *testing.T) {
 	require.Len(t, cp.Holds, 1)
 	assert.Equal(t, 8*time.Hour, cp.Holds[0].Paused)
 	assert.True(t, mskAt(2026, 3, 12, 10, 0).Equal(cp.ResolveDue), "resolve due %s", cp.ResolveDue.In(msk))
-	// Acknowledged during the hold: it was owed when the hold began, so its
-	// deadline moved too (and was met).
-	assert.True(t, mskAt(2026, 3, 10, 14, 0).Equal(cp.AcknowledgeDue), "ack due %s", cp.AcknowledgeDue.In(msk))
+	// Acknowledged during the hold (an hour into it): it was owed when the
+	// hold began, so its deadline moved by the hour its clock stood still
+	// before the acknowledgement, not by the whole hold (and was met).
+	assert.True(t, mskAt(2026, 3, 9, 15, 0).Equal(cp.AcknowledgeDue), "ack due %s", cp.AcknowledgeDue.In(msk))
 	assert.Equal(t, crm.SLAMet, crm.ComplaintSLAStatus(cp, w.svc.ComplaintSchedule(), mskAt(2026, 3, 20, 0, 0)).Acknowledge.State)
 
 	_, err = w.svc.HoldComplaint(ctx, w.actor, cp.ID, "ждём")
@@ -371,4 +372,39 @@ func TestPropertyComplaintHold(t *testing.T) {
 			t.Fatalf("the resolution deadline moved by %s of business time, the hold covered %s", got, paused)
 		}
 	})
+}
+
+// A deadline breached before a hold stays breached when it is met during
+// the hold: the clock stopped an hour past due, so the acknowledgement is
+// an hour late however long the hold lasts.
+func TestComplaintAcknowledgedDuringHoldAfterBreach(t *testing.T) {
+	w := newHoldWorld(t)
+	ctx := context.Background()
+	cp := w.receive(t)
+	require.True(t, mskAt(2026, 3, 9, 14, 0).Equal(cp.AcknowledgeDue))
+	resolveDue := cp.ResolveDue
+
+	w.clock.Set(mskAt(2026, 3, 9, 15, 0))
+	cp, err := w.svc.HoldComplaint(ctx, w.actor, cp.ID, "ждём фотографии")
+	require.NoError(t, err)
+	st := crm.ComplaintSLAStatus(cp, w.svc.ComplaintSchedule(), mskAt(2026, 3, 9, 15, 30))
+	require.Equal(t, crm.SLABreached, st.Acknowledge.State, "breached before the hold, and not yet done")
+
+	w.clock.Set(mskAt(2026, 3, 9, 16, 0))
+	cp, err = w.svc.MoveComplaint(ctx, w.actor, cp.ID, crm.ComplaintMove{To: crm.ComplaintAcknowledged})
+	require.NoError(t, err)
+	st = crm.ComplaintSLAStatus(cp, w.svc.ComplaintSchedule(), mskAt(2026, 3, 9, 16, 30))
+	assert.Equal(t, crm.SLABreached, st.Acknowledge.State, "acknowledged during the hold, still an hour late")
+	assert.Equal(t, -time.Hour, st.Acknowledge.Margin)
+
+	w.clock.Set(mskAt(2026, 3, 10, 15, 0))
+	cp, err = w.svc.ResumeComplaint(ctx, w.actor, cp.ID, "")
+	require.NoError(t, err)
+	assert.True(t, mskAt(2026, 3, 9, 15, 0).Equal(cp.AcknowledgeDue), "ack due %s", cp.AcknowledgeDue.In(msk))
+	st = crm.ComplaintSLAStatus(cp, w.svc.ComplaintSchedule(), mskAt(2026, 3, 20, 0, 0))
+	assert.Equal(t, crm.SLABreached, st.Acknowledge.State)
+	assert.Equal(t, -time.Hour, st.Acknowledge.Margin)
+	// The resolution, still owed, moved by the whole hold.
+	want := w.svc.ComplaintSchedule().Add(resolveDue, cp.Holds[0].Paused)
+	assert.True(t, want.Equal(cp.ResolveDue), "resolve due %s, want %s", cp.ResolveDue.In(msk), want.In(msk))
 }

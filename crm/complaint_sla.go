@@ -101,7 +101,7 @@ func (p *slaPolicy) deadlines(c *Complaint) {
 	c.ResolveDue = instant(p.schedule.Add(c.ReceivedAt, t.Resolve))
 	for _, h := range c.Holds {
 		if !h.Active() {
-			c.AcknowledgeDue, c.ResolveDue = shiftedDeadlines(*c, p.schedule, h.From, h.Paused)
+			c.AcknowledgeDue, c.ResolveDue = shiftedDeadlines(*c, p.schedule, h.From, h.To, h.Paused)
 		}
 	}
 }
@@ -111,18 +111,29 @@ func (p *slaPolicy) deadlines(c *Complaint) {
 func owedAt(done, from time.Time) bool { return done.IsZero() || done.After(from) }
 
 // shiftedDeadlines returns the complaint's deadlines after a hold that
-// began at from and covered paused of business time: each deadline still
-// owed when the hold began moves later by paused on the calendar (nil:
-// by elapsed time). Deadlines not set, or already done by then, stay.
-func shiftedDeadlines(c Complaint, sched *worktime.Schedule, from time.Time, paused time.Duration) (ack, resolve time.Time) {
+// began at from and lasted until to (or, for a hold that still lasts, is
+// judged as if it ended at to), covering paused of business time. A
+// deadline still owed at to moves later by paused on the calendar (nil:
+// by elapsed time). One done during the hold moves only by the business
+// time from the hold's start to when it was done: its clock stopped at
+// from and the work ended it, so a deadline breached before the hold
+// stays breached. Deadlines not set, or done before the hold, stay.
+func shiftedDeadlines(c Complaint, sched *worktime.Schedule, from, to time.Time, paused time.Duration) (ack, resolve time.Time) {
 	shift := func(due, done time.Time) time.Time {
 		if due.IsZero() || paused <= 0 || !owedAt(done, from) {
 			return due
 		}
-		if sched == nil {
-			return due.Add(paused)
+		by := paused
+		if !done.IsZero() && done.Before(to) {
+			by = pausedBetween(sched, from, done)
 		}
-		return instant(sched.Add(due, paused))
+		if by <= 0 {
+			return due
+		}
+		if sched == nil {
+			return due.Add(by)
+		}
+		return instant(sched.Add(due, by))
 	}
 	return shift(c.AcknowledgeDue, c.AcknowledgedAt), shift(c.ResolveDue, c.ResolvedAt)
 }
@@ -289,7 +300,7 @@ func ComplaintSLAStatus(c Complaint, sched *worktime.Schedule, asOf time.Time) S
 	}
 	ack, resolve := c.AcknowledgeDue, c.ResolveDue
 	if held {
-		ack, resolve = shiftedDeadlines(c, sched, h.From, pausedBetween(sched, h.From, asOf))
+		ack, resolve = shiftedDeadlines(c, sched, h.From, asOf, pausedBetween(sched, h.From, asOf))
 	}
 	return SLAStatus{
 		AsOf:        asOf,

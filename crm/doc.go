@@ -80,8 +80,9 @@
 // HoldComplaint stops the SLA clock of an open complaint while the
 // company waits for the client (photos, an inspection report, access to
 // the site), with a reason; ResumeComplaint ends the hold, and each
-// deadline still owed when it began moves later by the business time it
-// covered. A hold is independent of the status; a move to resolved,
+// deadline still owed moves later by the business time it covered (one
+// met during the hold, by the time from the hold's start to when it was
+// met: a breach before the hold is not undone). A hold is independent of the status; a move to resolved,
 // rejected, duplicate or closed ends it in the same write. A complaint on
 // hold is never overdue, and ComplaintSLAStatus judges it as if the hold
 // ended at the instant asked (state on_hold). Every

@@ -730,7 +730,7 @@ func (s *Service) endHold(c *Complaint, actor Actor, now time.Time, note string)
 	}
 	h.To, h.ResumedBy, h.ResumeNote = to, actor.ID, note
 	h.Paused = pausedBetween(s.sla.schedule, h.From, to)
-	c.AcknowledgeDue, c.ResolveDue = shiftedDeadlines(*c, s.sla.schedule, h.From, h.Paused)
+	c.AcknowledgeDue, c.ResolveDue = shiftedDeadlines(*c, s.sla.schedule, h.From, h.To, h.Paused)
 	data := map[string]string{"held_since": h.From.Format(time.RFC3339), "paused": h.Paused.String(),
 		"acknowledge_due": c.AcknowledgeDue.Format(time.RFC3339), "resolve_due": c.ResolveDue.Format(time.RFC3339)}
 	if note != "" {
