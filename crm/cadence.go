@@ -53,7 +53,8 @@ type Overdue struct {
 // are judged in Options.Location.
 //
 // The actor may ask about themselves, their team (a head of sales), a
-// principal they deputise for, or anyone (admin, auditor).
+// principal they deputise for (the clients the delegation covers), or
+// anyone (admin, auditor).
 func (s *Service) OverdueContacts(ctx context.Context, actor Actor, manager uuid.UUID, asOf time.Time) ([]Overdue, error) {
 	if err := actor.validate(); err != nil {
 		return nil, err
@@ -61,6 +62,9 @@ func (s *Service) OverdueContacts(ctx context.Context, actor Actor, manager uuid
 	if manager == uuid.Nil {
 		return nil, invalid("manager", ReasonRequired, "")
 	}
+	// A deputy sees only the clients their delegations cover: one
+	// limited to a list of clients lists those alone.
+	var deputy *reach
 	if !actor.readsAll() && !actor.manages(manager) {
 		ok, err := s.deputises(ctx, actor, manager)
 		if err != nil {
@@ -69,6 +73,11 @@ func (s *Service) OverdueContacts(ctx context.Context, actor Actor, manager uuid
 		if !ok {
 			return nil, forbidden(actor, ActionCadence)
 		}
+		r, err := s.reachOf(ctx, actor)
+		if err != nil {
+			return nil, err
+		}
+		deputy = &r
 	}
 	loc := s.opts.Location
 	today := DateOf(asOf, loc)
@@ -77,6 +86,11 @@ func (s *Service) OverdueContacts(ctx context.Context, actor Actor, manager uuid
 	for c, err := range s.store.ListClients(ctx, filter, store.Page{}) {
 		if err != nil {
 			return nil, err
+		}
+		if deputy != nil {
+			if _, ok := deputy.grant(c, false); !ok {
+				continue
+			}
 		}
 		days, ok := s.opts.Cadence[c.Tier]
 		if !ok || c.DoNotContact || c.Blocked || c.Stage == StageLost || c.Stage == StageChurned {

@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"errors"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -94,9 +95,29 @@ func NewService(st Store, opts Options) (*Service, error) {
 	if err := validateLostReasons(opts.LostReasons); err != nil {
 		return nil, err
 	}
+	// The Service keeps its own copies of the policies, maps and lists it
+	// is given: a caller changing (or sharing) them later neither
+	// bypasses the checks below nor reaches into another Service.
 	if opts.Activity == nil {
 		p := DefaultActivityPolicy()
 		opts.Activity = &p
+	} else {
+		p := *opts.Activity
+		opts.Activity = &p
+	}
+	opts.LostReasons = slices.Clone(opts.LostReasons)
+	opts.Cadence = maps.Clone(opts.Cadence)
+	opts.Attributes = maps.Clone(opts.Attributes)
+	if opts.Confidentiality != nil {
+		conf := make(ConfidentialityPolicy, len(opts.Confidentiality))
+		for class, roles := range opts.Confidentiality {
+			conf[class] = slices.Clone(roles)
+		}
+		opts.Confidentiality = conf
+	}
+	if opts.ComplaintSLA != nil {
+		p := *opts.ComplaintSLA // compile copies its map of overrides
+		opts.ComplaintSLA = &p
 	}
 	if err := opts.Activity.validate(); err != nil {
 		return nil, err

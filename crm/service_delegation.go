@@ -126,6 +126,10 @@ func (s *Service) Delegations(ctx context.Context, actor Actor, f DelegationFilt
 		return store.Fail[Delegation](err)
 	}
 	return func(yield func(Delegation, error) bool) {
+		// The limit counts what the actor sees, not what the store reads:
+		// delegations hidden from the actor must not shorten a page.
+		limit, n := p.Limit, 0
+		p.Limit = 0
 		for d, err := range s.store.ListDelegations(ctx, f, p) {
 			if err != nil {
 				yield(Delegation{}, err)
@@ -133,7 +137,13 @@ func (s *Service) Delegations(ctx context.Context, actor Actor, f DelegationFilt
 			}
 			visible := actor.readsAll() || d.Principal == actor.ID || d.Deputy == actor.ID ||
 				(actor.Has(RoleHeadOfSales) && actor.manages(d.Principal))
-			if visible && !yield(d, nil) {
+			if !visible {
+				continue
+			}
+			if !yield(d, nil) {
+				return
+			}
+			if n++; limit > 0 && n >= limit {
 				return
 			}
 		}

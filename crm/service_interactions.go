@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"time"
@@ -49,7 +50,15 @@ func (s *Service) CorrectInteraction(ctx context.Context, actor Actor, original 
 		return Interaction{}, invalid("corrects", ReasonRequired, "")
 	}
 	prev, err := s.store.GetInteraction(ctx, original)
+	if err == nil {
+		// An interaction of a client the actor may not read is reported
+		// exactly like a missing one, before anything is compared with it.
+		_, _, err = s.loadClient(ctx, actor, prev.ClientID, false)
+	}
 	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return Interaction{}, store.NotFound("interaction", original.String())
+		}
 		return Interaction{}, err
 	}
 	if in.ClientID == uuid.Nil {
