@@ -38,6 +38,11 @@ func roundPoints(d decimal.Decimal, places int32, r PointRounding) decimal.Decim
 	if d.Exponent() >= -places {
 		return d
 	}
+	if tiny(d, places) {
+		// Below a tenth of the last place: both roundings give zero, and
+		// rescaling a far-off exponent would take as long as its digits.
+		return decimal.Decimal{}
+	}
 	if r == HalfUp {
 		return d.Round(places)
 	}
@@ -60,7 +65,19 @@ func fits(d decimal.Decimal, places int32) bool {
 	if d.Exponent() >= -places {
 		return true
 	}
+	if int64(d.NumDigits()) <= -int64(d.Exponent())-int64(places) {
+		// The coefficient has fewer digits than the zeros it would need
+		// beyond places, so only zero fits (and a far-off exponent is
+		// not rescaled digit by digit).
+		return d.IsZero()
+	}
 	return d.Truncate(places).Equal(d)
+}
+
+// tiny reports whether |d| < 10^-(places+1): every digit of d lies more
+// than one place beyond places.
+func tiny(d decimal.Decimal, places int32) bool {
+	return int64(d.NumDigits())+int64(d.Exponent()) < -int64(places)
 }
 
 // normalize strips trailing zeros from the coefficient, so that equal

@@ -65,3 +65,29 @@ func TestDivide(t *testing.T) {
 	assert.Equal(t, "1", fmtDec(divide(d("1.999999999"), d("1"), 0, Truncate)), "no rounding before truncating")
 	assert.Equal(t, "-1", fmtDec(divide(d("-1.5"), d("1"), 0, Truncate)), "toward zero")
 }
+
+// fits and roundPoints agree with plain decimal arithmetic, the shortcuts
+// for far-off exponents included, and stay fast at extreme exponents.
+func TestFitsAndRoundAtAnyExponent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		d := decimal.New(rapid.Int64Range(-1e12, 1e12).Draw(t, "coef"), rapid.Int32Range(-40, 10).Draw(t, "exp"))
+		places := rapid.Int32Range(0, 6).Draw(t, "places")
+		if want := d.Truncate(places).Equal(d); fits(d, places) != want {
+			t.Fatalf("fits(%s, %d) = %v", d, places, !want)
+		}
+		for _, r := range []PointRounding{Truncate, HalfUp} {
+			want := d.Truncate(places)
+			if r == HalfUp {
+				want = d.Round(places)
+			}
+			if got := roundPoints(d, places, r); !got.Equal(want) {
+				t.Fatalf("roundPoints(%s, %d, %s) = %s, want %s", d, places, r, got, want)
+			}
+		}
+	})
+	far := decimal.New(1, -30_000_000)
+	assert.False(t, fits(far, 2))
+	assert.True(t, fits(decimal.New(0, -30_000_000), 2))
+	assert.True(t, roundPoints(far, 2, HalfUp).IsZero())
+	assert.True(t, roundPoints(far.Neg(), 0, Truncate).IsZero())
+}

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -95,6 +96,10 @@ func TestServiceBadInput(t *testing.T) {
 		{"a negative return", func() error { _, err := e.svc.Return(e.ctx, op("c", "k"), "o", rub("-1")); return err }, "amount/not_positive"},
 		{"a zero adjustment", func() error { _, err := e.svc.Adjust(e.ctx, op("c", "k"), pts("0"), ""); return err }, "points/not_positive"},
 		{"an adjustment too precise", func() error { _, err := e.svc.Adjust(e.ctx, op("c", "k"), pts("0.1"), ""); return err }, "points/precision"},
+		{"an adjustment at a far-off exponent", func() error {
+			_, err := e.svc.Adjust(e.ctx, op("c", "k"), decimal.New(1, -30_000_000), "")
+			return err
+		}, "points/precision"},
 		{"an absurd adjustment", func() error {
 			_, err := e.svc.Adjust(e.ctx, op("c", "k"), pts("1e30"), "")
 			return err
