@@ -384,7 +384,12 @@ func (s *Service) UpdateClient(ctx context.Context, actor Actor, id uuid.UUID, e
 		if len(changed) == 0 {
 			return nil, nil
 		}
+		oldINN, _ := c.innKey()
 		c.Card, c.Contacts = card, contacts
+		if newINN, _ := c.innKey(); newINN != oldINN {
+			// Force accepted one INN match, not any INN the card takes later.
+			c.AcceptedDuplicate = false
+		}
 		return []Event{s.event(c.ID, EventClientUpdated, s.now(), actor, g, map[string]string{"fields": strings.Join(changed, ",")})}, nil
 	})
 }
@@ -662,7 +667,9 @@ func (s *Service) SetCredit(ctx context.Context, actor Actor, id uuid.UUID, p Cr
 
 // RecordOrder tells the client base that the client ordered at the given
 // time: LastOrderAt moves forward, a lead in the funnel becomes a
-// customer, and a dormant or churned client is reactivated. The order
+// customer, and a dormant or churned client is reactivated — unless the
+// order is so old that the activity policy would still judge the client
+// dormant or churned today (a back-filled order from long ago). The order
 // itself lives in the host's systems (or, later, in crm's orders).
 func (s *Service) RecordOrder(ctx context.Context, actor Actor, id uuid.UUID, at time.Time) (Client, error) {
 	if at.IsZero() {
@@ -677,7 +684,18 @@ func (s *Service) RecordOrder(ctx context.Context, actor Actor, id uuid.UUID, at
 		if at.After(c.LastOrderAt) {
 			c.LastOrderAt = at
 		}
-		if c.Stage != StageCustomer && CanMove(c.Stage, StageCustomer) {
+		reactivates := true
+		if c.Stage == StageDormant || c.Stage == StageChurned {
+			// An order wakes a quiet client only if it is recent enough
+			// that the activity policy, as of now, would keep a customer
+			// with it active: a back-filled order from long ago does not
+			// (the next policy run would only put the client back).
+			active := *c
+			active.Stage = StageCustomer
+			stage, _ := s.opts.Activity.Derive(active, s.now())
+			reactivates = stage == StageCustomer
+		}
+		if reactivates && c.Stage != StageCustomer && CanMove(c.Stage, StageCustomer) {
 			ev, err := s.applyStage(c, actor, g, StageMove{To: StageCustomer, Reason: ReasonOrderPlaced}, false)
 			if err != nil {
 				return nil, err

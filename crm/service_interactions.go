@@ -61,12 +61,14 @@ func (s *Service) CorrectInteraction(ctx context.Context, actor Actor, original 
 		}
 		return Interaction{}, err
 	}
-	if in.ClientID == uuid.Nil {
-		in.ClientID = prev.ClientID
+	if in.ClientID != uuid.Nil && in.ClientID != prev.ClientID {
+		// The id given may be one merged since into the interaction's client.
+		c, _, cerr := s.loadClient(ctx, actor, in.ClientID, false)
+		if cerr != nil || c.ID != prev.ClientID {
+			return Interaction{}, invalid("client_id", ReasonConflict, in.ClientID.String())
+		}
 	}
-	if in.ClientID != prev.ClientID {
-		return Interaction{}, invalid("client_id", ReasonConflict, in.ClientID.String())
-	}
+	in.ClientID = prev.ClientID
 	// Correct on the survivor's log if the client has since been merged.
 	return s.appendInteraction(ctx, actor, in, prev.ID)
 }

@@ -51,6 +51,13 @@ func (s *Service) MergeClients(ctx context.Context, actor Actor, survivorID, mer
 		}
 		now := s.now()
 		absorb(&survivor, merged)
+		// The merged card must be one the service itself accepts.
+		if survivor.Card, err = s.normalizeCard(survivor.Card); err != nil {
+			return err
+		}
+		if survivor.Contacts, err = s.normalizeContacts(survivor.Contacts); err != nil {
+			return err
+		}
 		survivor.UpdatedAt, survivor.UpdatedBy = now, actor.ID
 		merged.MergedInto = survivor.ID
 		merged.UpdatedAt, merged.UpdatedBy = now, actor.ID
@@ -63,6 +70,9 @@ func (s *Service) MergeClients(ctx context.Context, actor Actor, survivorID, mer
 			return err
 		}
 		survivor.Version = survivor.Version.Next()
+		if merged.LastContactAt.After(survivor.LastContactAt) {
+			survivor.LastContactAt = merged.LastContactAt // as the store keeps it
+		}
 		result, resultGrant = survivor, g
 		return nil
 	})

@@ -63,7 +63,11 @@ type InteractionStore interface {
 	// and appends to the survivor); an id already used is
 	// store.ErrDuplicate. When in.Reached() and in.At is later than the
 	// client's LastContactAt, the store moves LastContactAt to in.At in
-	// the same write, without changing the client's version.
+	// the same write, without changing the client's version. A correction
+	// (in.Corrects set) supersedes the entry it names: LastContactAt
+	// becomes the latest At of the client's interactions that reached it
+	// and that no other interaction corrects (zero when there is none),
+	// so a contact logged by mistake stops counting.
 	AppendInteraction(ctx context.Context, in Interaction, events []Event) error
 	// GetInteraction returns a copy of the interaction.
 	GetInteraction(ctx context.Context, id uuid.UUID) (Interaction, error)

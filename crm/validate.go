@@ -368,6 +368,9 @@ func (s *Service) normalizeContact(field string, c Contact) (Contact, error) {
 		if berr := checkBirthday(c.Birthday); berr != nil {
 			return Contact{}, &ValidationError{Field: field + ".birthday", Reason: ReasonBadDate, Value: c.Birthday.String(), Err: berr}
 		}
+		if c.Birthday.Year != 0 && c.Birthday.Year > s.now().Year() {
+			return Contact{}, invalid(field+".birthday", ReasonInFuture, c.Birthday.String())
+		}
 	}
 	if len(c.Emails) > maxPerList || len(c.Phones) > maxPerList || len(c.Messengers) > maxPerList {
 		return Contact{}, invalid(field, ReasonTooLong, "")

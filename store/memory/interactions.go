@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -50,7 +51,11 @@ func (s *Store) AppendInteraction(ctx context.Context, in crm.Interaction, event
 	}
 	s.interactions[in.ID] = &stored
 	s.clientInteractions[in.ClientID] = insertSorted(s.clientInteractions[in.ClientID], &stored, interactionCursor)
-	if in.Reached() && in.At.After(rec.c.LastContactAt) {
+	if in.Corrects != uuid.Nil {
+		// A correction supersedes an entry: the last contact is the latest
+		// reaching entry still in force.
+		rec.c.LastContactAt = lastContact(s.clientInteractions[in.ClientID])
+	} else if in.Reached() && in.At.After(rec.c.LastContactAt) {
 		// Readers only ever see clones made under the lock, so the stored
 		// client may change in place.
 		rec.c.LastContactAt = in.At
@@ -102,4 +107,22 @@ func (s *Store) moveInteractions(from, to uuid.UUID) {
 	}
 	s.clientInteractions[to] = mergeSorted(s.clientInteractions[to], moved, interactionCursor)
 	delete(s.clientInteractions, from)
+}
+
+// lastContact returns the time of the latest reaching interaction that no
+// other entry corrects.
+func lastContact(list []*crm.Interaction) time.Time {
+	corrected := map[uuid.UUID]bool{}
+	for _, in := range list {
+		if in.Corrects != uuid.Nil {
+			corrected[in.Corrects] = true
+		}
+	}
+	var last time.Time
+	for _, in := range list {
+		if !corrected[in.ID] && in.Reached() && in.At.After(last) {
+			last = in.At
+		}
+	}
+	return last
 }

@@ -37,6 +37,25 @@ var appendSQL = `WITH live AS (
 	SELECT id FROM crmkit_clients WHERE id = $2 AND merged_into IS NULL FOR SHARE
 ), ` + appendRest
 
+// appendCorrectionSQL stores a correction: the client's row is locked
+// (FOR UPDATE) so that recomputeLastContactSQL, run next in the same
+// transaction, sees every interaction of the client and no concurrent
+// append moves last_contact_at meanwhile.
+var appendCorrectionSQL = `WITH live AS (
+	SELECT id FROM crmkit_clients WHERE id = $2 AND merged_into IS NULL FOR UPDATE
+), ` + appendRest
+
+// recomputeLastContactSQL sets client $1's last_contact_at to the latest
+// interaction that reached the client (crm.Interaction.Reached: not a
+// note, not "no answer") and that no other interaction corrects; NULL
+// when there is none.
+const recomputeLastContactSQL = `UPDATE crmkit_clients SET last_contact_at = (
+	SELECT max(i.at) FROM crmkit_interactions i
+	WHERE i.client_id = $1
+	  AND coalesce(i.doc->>'kind', '') <> 'note' AND coalesce(i.doc->>'outcome', '') <> 'no_answer'
+	  AND NOT EXISTS (SELECT 1 FROM crmkit_interactions j WHERE j.client_id = $1 AND j.doc->>'corrects' = i.id::text)
+) WHERE id = $1 AND merged_into IS NULL`
+
 const appendRestSQL = `ins AS (
 	INSERT INTO crmkit_interactions (id, client_id, at, doc) SELECT $1, live.id, $3, $4 FROM live
 	RETURNING id
@@ -52,7 +71,9 @@ SELECT count(*) FROM ins`
 // interaction or event id already used is store.ErrDuplicate. When
 // in.Reached(), the client's LastContactAt becomes the later of itself and
 // in.At in the same statement (GREATEST, so concurrent appends never move
-// it back); the client's Version and UpdatedAt stay as they are.
+// it back); a correction (in.Corrects set) instead recomputes it from the
+// interactions in force, under the client's row lock. The client's
+// Version and UpdatedAt stay as they are.
 func (s *Store) AppendInteraction(ctx context.Context, in crm.Interaction, events []crm.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -69,7 +90,10 @@ func (s *Store) AppendInteraction(ctx context.Context, in crm.Interaction, event
 		return err
 	}
 	sql := appendSQL
-	if in.Reached() {
+	switch {
+	case in.Corrects != uuid.Nil:
+		sql = appendCorrectionSQL
+	case in.Reached():
 		sql = appendReachedSQL
 	}
 	err = s.write(ctx, "append interaction", func(b *pgx.Batch) {
@@ -83,6 +107,9 @@ func (s *Store) AppendInteraction(ctx context.Context, in crm.Interaction, event
 			}
 			return nil
 		})
+		if in.Corrects != uuid.Nil {
+			b.Queue(recomputeLastContactSQL, pgid(in.ClientID))
+		}
 	})
 	if !errors.Is(err, errNotUpdated) {
 		return err

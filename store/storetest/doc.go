@@ -92,7 +92,9 @@
 //     e-mail, name), follows updates and ignores merged clients;
 //   - AppendInteraction moves LastContactAt to a reached interaction's At
 //     when it is later, leaves it for earlier, unanswered and note
-//     interactions, and does not change the client's version;
+//     interactions, and does not change the client's version; a
+//     correction recomputes it from the reaching interactions that no
+//     other interaction corrects;
 //     UpdateClient ignores the LastContactAt it carries;
 //   - MergeClients stores both clients at their next version and moves
 //     the merged client's interactions, complaints and timeline events to

@@ -27,6 +27,7 @@ func RunInteractions(t *testing.T, h Harness) {
 		{"a taken interaction id is ErrDuplicate and writes nothing", interactionTakenID},
 		{"an interaction of a merged client is ErrConflict and writes nothing", interactionMergedClient},
 		{"a reached interaction later than LastContactAt moves it without a new version", interactionLastContact},
+		{"a correction recomputes LastContactAt from the interactions in force", interactionCorrectionLastContact},
 		{"UpdateClient ignores the LastContactAt it carries", interactionLastContactKept},
 		{"the store keeps copies of interactions", interactionCopies},
 		{"listing by (At, id) resumes exactly after any cursor", interactionListingCursors},
@@ -137,6 +138,40 @@ func interactionLastContact(t *testing.T, k *kit) {
 		assert.Equalf(t, store.Version(1), got.Version,
 			"contract: AppendInteraction moves LastContactAt without changing the client's version — after %s", st.why)
 	}
+}
+
+func interactionCorrectionLastContact(t *testing.T, k *kit) {
+	c := k.mustCreate(k.client())
+	early := k.interaction(c, at(10))
+	k.mustAppend(early, k.logged(early))
+	late := k.interaction(c, at(20)) // reached: LastContactAt at(20)
+	k.mustAppend(late, k.logged(late))
+	correct := func(of crm.Interaction, when time.Time, outcome crm.Outcome) crm.Interaction {
+		fix := k.interaction(c, when)
+		fix.Outcome, fix.Corrects = outcome, of.ID
+		k.mustAppend(fix, k.logged(fix))
+		return fix
+	}
+	check := func(why string, want time.Time) {
+		t.Helper()
+		got := k.mustGet(c.ID)
+		assert.Truef(t, want.Equal(got.LastContactAt),
+			"contract: a correction supersedes the entry it names — after %s, LastContactAt is %s, want %s",
+			why, got.LastContactAt, want)
+		assert.Equalf(t, store.Version(1), got.Version,
+			"contract: AppendInteraction moves LastContactAt without changing the client's version — after %s", why)
+	}
+
+	fixLate := correct(late, at(20), crm.OutcomeNoAnswer)
+	check("the latest contact corrected to no answer (the earlier one counts)", at(10))
+	fixFix := correct(fixLate, at(18), crm.OutcomeReached)
+	check("that correction corrected back to reached, a little earlier", at(18))
+	correct(early, at(10), crm.OutcomeNoAnswer)
+	correct(fixFix, at(18), crm.OutcomeNoAnswer)
+	check("every reaching entry superseded by unanswered ones (no contact)", time.Time{})
+	later := k.interaction(c, at(30))
+	k.mustAppend(later, k.logged(later))
+	check("a reached call after the corrections", at(30))
 }
 
 func interactionLastContactKept(t *testing.T, k *kit) {
