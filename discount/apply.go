@@ -337,6 +337,9 @@ func sumQty(p *pricing, lines []int) measure {
 	var sum uint64
 	for _, li := range lines {
 		f := p.qty[li].qtyF.f
+		if f.e-exp > 18 {
+			return sumQtySlow(p, lines)
+		}
 		v, ok := mul64(f.c, pow10[f.e-exp])
 		if !ok {
 			return sumQtySlow(p, lines)
@@ -992,7 +995,15 @@ func (p *pricing) finish(st *state, ci int32, entries []entry, budget budgetCap,
 			baseTotal += e.base
 		}
 	}
-	needsApproval := p.approve(st, c, total, baseTotal)
+	var allowed int64 // what the authority itself gives on the same bases, rounded as an adjustment
+	if m := c.r.Manual; m != nil && m.Authority != nil {
+		for _, e := range entries {
+			if e.amount > 0 {
+				allowed += p.calc(p.mode, []factor{p.minorFac(e.base), fac(*m.Authority)}, []factor{facHundred})
+			}
+		}
+	}
+	needsApproval := p.approve(st, c, total, baseTotal, allowed)
 	first := len(st.adjs)
 	for _, e := range entries {
 		if e.amount <= 0 {
@@ -1065,14 +1076,14 @@ func (p *pricing) spend(st *state, ci int32, total int64, first int) {
 
 // approve flags a manual discount above its granter's authority: amount ×
 // 100 > authority × base, exactly.
-func (p *pricing) approve(st *state, c *compiled, amount, baseTotal int64) bool {
+func (p *pricing) approve(st *state, c *compiled, amount, baseTotal, allowed int64) bool {
 	m := c.r.Manual
 	if m == nil || m.Authority == nil || amount <= 0 {
 		return false
 	}
 	lhs := decimal.NewFromInt(amount).Mul(hundred)
 	rhs := decimal.NewFromInt(baseTotal).Mul(*m.Authority)
-	if lhs.Cmp(rhs) <= 0 {
+	if lhs.Cmp(rhs) <= 0 || amount <= allowed {
 		return false
 	}
 	if st.dry {
@@ -1214,7 +1225,11 @@ func (p *pricing) runOrderRule(st *state, ci int32, budget budgetCap) {
 		return
 	}
 	shares := p.spread(st, d, eligible)
-	needsApproval := p.approve(st, c, d, bs)
+	var allowed int64
+	if m := r.Manual; m != nil && m.Authority != nil {
+		allowed = p.calc(p.mode, []factor{p.minorFac(bs), fac(*m.Authority)}, []factor{facHundred})
+	}
+	needsApproval := p.approve(st, c, d, bs, allowed)
 	from := len(p.shareRecs)
 	for i, li := range eligible {
 		if v := shares[i]; v > 0 {

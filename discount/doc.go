@@ -66,7 +66,10 @@
 // applies it like any other rule and, when its effective percent (its
 // discount over the base it was computed on) is above the limit, flags it
 // in PricedCart.Approvals so that crm can turn it into an approval
-// request. At the limit is allowed; above it is flagged. Manual discounts
+// request. At the limit is allowed; above it is flagged. "At the limit"
+// includes rounding: a discount no larger than the limit's own percent of
+// the same bases, rounded as adjustments are (10% of 1000.05 is 100.01),
+// is not flagged. Manual discounts
 // usually come with the cart (Cart.Manual); they may also be standing
 // rules of the rule set.
 //

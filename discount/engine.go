@@ -194,11 +194,8 @@ func (e *Engine) compile(r *Rule, fromCart bool) (compiled, error) {
 		c.couponDef = e.coupons[c.coupon]
 		if def := c.couponDef; def != nil {
 			c.couponCurs = [2]money.Currency{def.Total.Budget.Currency(), def.PerCustomer.Budget.Currency()}
-			for _, b := range []money.Amount{def.Total.Budget, def.PerCustomer.Budget} {
-				if !b.Currency().IsZero() && !c.currency.IsZero() && b.Currency() != c.currency {
-					return compiled{}, &RuleError{Rule: r.ID, Field: "conditions.coupon", Reason: ReasonCurrencyMismatch,
-						Value: r.Conditions.Coupon, Detail: "the coupon's budget is in " + b.Currency().Code()}
-				}
+			if err := checkCouponBudgets(r, c.currency, def); err != nil {
+				return compiled{}, err
 			}
 		}
 	}

@@ -252,6 +252,13 @@ func DecodeRules(data []byte) (RuleSet, error) {
 		codes[code] = true
 		rs.Coupons = append(rs.Coupons, cp)
 	}
+	// The checks NewEngine makes across rules and coupons: a rule's
+	// amounts and its coupon's budgets share one currency.
+	for i := range rs.Rules {
+		if err := checkCouponCurrency(&rs.Rules[i], rs.Coupons); err != nil {
+			return RuleSet{}, err
+		}
+	}
 	return rs, nil
 }
 
@@ -483,4 +490,31 @@ func decodeCoupon(raw []byte, i int) (Coupon, error) {
 		return Coupon{}, err
 	}
 	return cp, nil
+}
+
+// checkCouponCurrency refuses a rule whose amounts are in another
+// currency than a budget of the coupon it requires (as NewEngine does).
+func checkCouponCurrency(r *Rule, coupons []Coupon) error {
+	if r.Conditions.Coupon == "" {
+		return nil
+	}
+	code := normCoupon(r.Conditions.Coupon)
+	for i := range coupons {
+		if normCoupon(coupons[i].Code) == code {
+			return checkCouponBudgets(r, ruleCurrency(r), &coupons[i])
+		}
+	}
+	return nil
+}
+
+// checkCouponBudgets refuses a coupon budget in another currency than
+// cur, the currency of rule r's amounts (none: any currency).
+func checkCouponBudgets(r *Rule, cur money.Currency, def *Coupon) error {
+	for _, b := range [...]money.Amount{def.Total.Budget, def.PerCustomer.Budget} {
+		if !b.Currency().IsZero() && !cur.IsZero() && b.Currency() != cur {
+			return &RuleError{Rule: r.ID, Field: "conditions.coupon", Reason: ReasonCurrencyMismatch,
+				Value: r.Conditions.Coupon, Detail: "the coupon's budget is in " + b.Currency().Code()}
+		}
+	}
+	return nil
 }
