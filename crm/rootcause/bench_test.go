@@ -157,6 +157,25 @@ func BenchmarkCategorizeMegabyte(b *testing.B) {
 	}
 }
 
+// BenchmarkCategorizeHostile: 64 KiB texts built to make reading slow
+// (long numbers with dots, digits then letters) cost about what ordinary
+// text of that size does.
+func BenchmarkCategorizeHostile(b *testing.B) {
+	c := RulesOnly()
+	for _, tt := range []struct{ name, text string }{
+		{"ordinary", strings.Repeat("товар не повреждён ", 64<<10/len("товар не повреждён "))},
+		{"dotted_number", strings.Repeat("1.", 32<<10)},
+		{"digits_then_letters", strings.Repeat("1", 32<<10) + strings.Repeat("a", 32<<10)},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = c.Categorize(tt.text, Facts{})
+			}
+		})
+	}
+}
+
 func BenchmarkTrain10000(b *testing.B) {
 	ex := perturbed(10_000)
 	for _, tt := range []struct {

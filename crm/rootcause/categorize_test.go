@@ -158,6 +158,12 @@ func TestBadInput(t *testing.T) {
 		"one word":      strings.Repeat("я", 1<<19),
 		"punctuation":   strings.Repeat(".,;!?", 1<<16),
 		"invalid utf8":  "\xff\xfe\xc0\xafразбит",
+		// Numbers are read in linear time (BenchmarkCategorizeHostile):
+		// these took over a second each while every dot or letter rescanned
+		// the number before it.
+		"dotted number":          strings.Repeat("1.", 32<<10),
+		"digits, then letters":   strings.Repeat("1", 32<<10) + strings.Repeat("a", 32<<10),
+		"decimal, then a letter": strings.Repeat("1,5", 20<<10) + "кг",
 	}
 	for name, text := range inputs {
 		t.Run(name, func(t *testing.T) {

@@ -996,7 +996,7 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 	}
 	m := &Model{kind: doc.Kind, ngrams: doc.NGrams, binary: doc.Binary, unstemmed: doc.Unstemmed,
 		minRunes: doc.MinWordRunes, rawTF: doc.RawTF, negation: doc.Negation, classes: doc.Classes, terms: doc.Terms,
-		vocab: make(map[string]int32, V), bias: doc.Bias, weights: make([]float64, V*K)}
+		vocab: make(map[string]int32, V), bias: doc.Bias}
 	for i, t := range doc.Terms {
 		field := fmt.Sprintf("terms[%d]", i)
 		switch {
@@ -1040,10 +1040,14 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 		return bad(ReasonShapeMismatch, "weights", "", fmt.Sprintf("%d rows for %d terms", len(doc.Weights), V))
 	}
 	for t, row := range doc.Weights {
-		field := fmt.Sprintf("weights[%d]", t)
 		if len(row) != K {
-			return bad(ReasonShapeMismatch, field, "", fmt.Sprintf("%d values for %d classes", len(row), K))
+			return bad(ReasonShapeMismatch, fmt.Sprintf("weights[%d]", t), "", fmt.Sprintf("%d values for %d classes", len(row), K))
 		}
+	}
+	// Only now, with V×K values present in the document, is V×K worth allocating.
+	m.weights = make([]float64, V*K)
+	for t, row := range doc.Weights {
+		field := fmt.Sprintf("weights[%d]", t)
 		if err := finite(field, row, false); err != nil {
 			return nil, err
 		}

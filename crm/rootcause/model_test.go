@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -382,4 +384,39 @@ func TestMacroF1(t *testing.T) {
 	ex := []Example{{"", "a"}, {"", "a"}, {"", "b"}, {"", "b"}}
 	assert.InDelta(t, 1.0, macroF1(ex, []string{"a", "a", "b", "b"}), 1e-12)
 	assert.InDelta(t, (2.0/3+0.8)/2, macroF1(ex, []string{"a", "a", "a", "b"}), 1e-12)
+}
+
+// A model document that declares many classes and terms but carries no
+// weights is refused before the weight matrix (terms × classes) is
+// allocated: what a refused model costs is bounded by its size, not by
+// the dimensions it claims.
+func TestLoadModelChecksShapesBeforeAllocating(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"format":"crmkit.rootcause.model","version":1,"kind":"naive_bayes","ngrams":1,"classes":[`)
+	for k := range 1024 {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"c%d"`, k)
+	}
+	b.WriteString(`],"terms":[`)
+	for i := range 20000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"t%d"`, i)
+	}
+	b.WriteString(`],"bias":[],"weights":[]}`)
+	doc := []byte(b.String())
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := LoadModel(doc)
+	runtime.ReadMemStats(&after)
+	require.ErrorIs(t, err, ErrInvalidModel)
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("input %d bytes, allocated %d bytes", len(doc), allocated)
+	// 1024 × 20000 weights would be 164 MB; the document is 176 KB.
+	assert.Less(t, allocated, uint64(64*len(doc)), "a refused model cost far more memory than its size")
 }

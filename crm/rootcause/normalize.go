@@ -38,6 +38,7 @@ type token struct {
 	stem    string // Snowball stem of surface (surface itself when not stemmed)
 	clause  int32  // clause number: punctuation and contrastive conjunctions start a new clause
 	script  script
+	colon   bool // the first word after a ':' or a dash ("damage: none")
 }
 
 // analysis is a normalised, tokenised text.
@@ -67,14 +68,19 @@ type tokenSpan struct {
 	start, end int
 	clause     int32
 	script     script
+	colon      bool
 }
 
 // analyzer holds the buffers of one analysis; analyzers are pooled.
 type analyzer struct {
-	buf   []byte
-	word  []rune
-	spans []tokenSpan
-	toks  []token
+	buf  []byte
+	word []rune
+	// wordNum: word holds only digits and dots so far; wordDot: and a dot
+	// (kept up to date so that reading a number is linear)
+	wordNum, wordDot bool
+	colon            bool // the next word follows a ':' or a dash
+	spans            []tokenSpan
+	toks             []token
 	// scratch of the rules engine
 	matches  []match
 	consumed []bool
@@ -124,6 +130,7 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 	az.buf = az.buf[:0]
 	az.spans = az.spans[:0]
 	az.word = az.word[:0]
+	az.colon = false
 	var clause int32
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -132,9 +139,13 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 		case r == utf8.RuneError && size <= 1:
 			az.flush(clause)
 		case isWordRune(r):
-			if !isDigit(r) && len(az.word) > 0 && isDecimal(az.word) {
+			if !isDigit(r) && len(az.word) > 0 && az.wordNum && az.wordDot {
 				az.flush(clause) // "1,5кг" reads as "1.5" and "кг": a dot stays inside numbers only
 			}
+			if len(az.word) == 0 {
+				az.wordNum, az.wordDot = true, false
+			}
+			az.wordNum = az.wordNum && isDigit(r)
 			az.word = append(az.word, r)
 		case unicode.Is(unicode.Mn, r):
 			if r == 0x0306 && len(az.word) > 0 {
@@ -146,13 +157,15 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 				}
 			}
 			// other combining marks are dropped
-		case (r == '.' || r == ',') && len(az.word) > 0 && isNumberRunes(az.word) && i < len(text) && isDigit(rune(text[i])):
-			az.word = append(az.word, '.') // a decimal number: "1,8" and "1.8" are one token "1.8"
+		case (r == '.' || r == ',') && len(az.word) > 0 && az.wordNum && isDigit(az.word[len(az.word)-1]) && i < len(text) && isDigit(rune(text[i])):
+			az.word = append(az.word, '.')
+			az.wordDot = true // a decimal number: "1,8" and "1.8" are one token "1.8"
 		case isApostrophe(r):
 			if len(az.word) > 0 && i < len(text) {
 				next, _ := utf8.DecodeRuneInString(text[i:])
 				if unicode.IsLetter(next) {
 					az.word = append(az.word, '\'')
+					az.wordNum = false
 					continue
 				}
 			}
@@ -161,6 +174,7 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 			az.flush(clause)
 			if isClauseBreak(r) {
 				clause++
+				az.colon = r == ':' || r == '—' || r == '–'
 			}
 		}
 	}
@@ -175,7 +189,7 @@ func (az *analyzer) analyze(text string, limit int) analysis {
 		if clauseWords[surface] {
 			extra++
 		}
-		t := token{start: int32(sp.start), surface: surface, stem: surface, clause: sp.clause + extra, script: sp.script}
+		t := token{start: int32(sp.start), surface: surface, stem: surface, clause: sp.clause + extra, script: sp.script, colon: sp.colon}
 		switch sp.script {
 		case scriptCyrillic:
 			res.cyrillic++
@@ -353,7 +367,8 @@ func (az *analyzer) emit(w []rune, clause int32, sc script) {
 		az.buf = utf8.AppendRune(az.buf, r)
 	}
 	az.buf = append(az.buf, ' ')
-	az.spans = append(az.spans, tokenSpan{start: start, end: len(az.buf) - 1, clause: clause, script: sc})
+	az.spans = append(az.spans, tokenSpan{start: start, end: len(az.buf) - 1, clause: clause, script: sc, colon: az.colon})
+	az.colon = false
 }
 
 // Look-alike letters (lower case) between Latin and Cyrillic.

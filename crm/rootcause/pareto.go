@@ -254,7 +254,11 @@ func pareto(records []Record, opt ParetoOptions, period Period) (ParetoReport, e
 			return ParetoReport{}, newError(ErrInvalidPareto, ReasonOutOfRange, fmt.Sprintf("records[%d].cost", i),
 				r.Cost.String(), "a cost is not negative")
 		}
-		total, err := rep.TotalCost.Add(r.Cost)
+		cost := r.Cost
+		if cost.IsZero() {
+			cost = money.Amount{} // a zero cost has no currency to mix up
+		}
+		total, err := rep.TotalCost.Add(cost)
 		if err != nil {
 			return ParetoReport{}, &Error{Kind: ErrInvalidPareto, Reason: ReasonCurrencyMismatch,
 				Field: fmt.Sprintf("records[%d].cost", i), Err: err}
@@ -275,7 +279,7 @@ func pareto(records []Record, opt ParetoOptions, period Period) (ParetoReport, e
 			g = &groups[j]
 		}
 		g.count++
-		g.cost, _ = g.cost.Add(r.Cost) // one currency: checked on the total above
+		g.cost, _ = g.cost.Add(cost) // one currency: checked on the total above
 	}
 	byCount := func(a, b paretoGroup) int { return cmp.Compare(b.count, a.count) }
 	byCost := func(a, b paretoGroup) int { return b.cost.Decimal().Cmp(a.cost.Decimal()) }

@@ -278,3 +278,23 @@ func TestParetoProperties(t *testing.T) {
 		}
 	})
 }
+
+// Record.Cost is "zero if unknown": a zero cost in another currency (a
+// host that fills in money.Zero of its default currency) is no currency
+// mix-up.
+func TestParetoZeroCostInAnotherCurrency(t *testing.T) {
+	eur := money.MustCurrency("EUR")
+	records := []Record{
+		{Cause: TransitDamage, Cost: money.Zero(eur), At: jan},
+		{Cause: ProductDefect, Cost: rubles("100"), At: jan},
+		{Cause: TransitDamage, Cost: rubles("50"), At: jan},
+	}
+	rep, err := Pareto(records, ParetoOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 3, rep.TotalCount)
+	assert.True(t, rep.TotalCost.Equal(rubles("150")), "total %s", rep.TotalCost)
+
+	records[0].Cost = money.MustParse("1", eur)
+	_, err = Pareto(records, ParetoOptions{})
+	require.Error(t, err, "a non-zero cost in another currency is still refused")
+}

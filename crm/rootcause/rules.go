@@ -362,9 +362,15 @@ const negationWindow = 3
 var (
 	preNegation = map[string]bool{
 		"не": true, "нет": true, "без": true, "ни": true,
+		"никакой": true, "никакая": true, "никакое": true, "никакие": true, "никакого": true, "никаких": true,
+		"никакому": true, "никаким": true, "никакими": true, "никакую": true,
 		"not": true, "no": true, "never": true, "without": true, "nor": true, "neither": true, "none": true, "non": true,
 	}
-	postNegation = map[string]bool{"нет": true, "none": true}
+	// determiners and prepositions whose negation reaches every member of
+	// a list, even when a lexicon phrase has taken them in ("no damage or
+	// dents", "без повреждений и вмятин")
+	distributiveNegation = map[string]bool{"no": true, "without": true, "без": true, "ни": true, "nor": true, "neither": true}
+	postNegation         = map[string]bool{"нет": true, "none": true}
 	// after "не"/"not"/"no", these make a post-cue: "повреждений не обнаружено"
 	notFoundPrefixes = []string{"обнаруж", "выявл", "замеч", "зафиксир", "найд", "наблюд", "found", "observ",
 		"detect", "notic", "seen", "visibl", "evident", "present"}
@@ -408,6 +414,9 @@ func negated(toks []token, consumed []bool, m match) bool {
 			break
 		}
 		if consumed != nil && consumed[j] {
+			if distributiveNegation[t.surface] {
+				return true // "no damage or dents": the "no" of the phrase "no damage" governs "dents" too
+			}
 			continue // another term ("no dents or scratches")
 		}
 		seen++
@@ -420,6 +429,10 @@ func negated(toks []token, consumed []bool, m match) bool {
 	}
 	for j := int(m.end); j < len(toks) && j < int(m.end)+2; j++ {
 		if toks[j].clause != clause {
+			// "damage: none", "повреждения — нет": a cue just after a colon or dash
+			if j == int(m.end) && toks[j].colon && (consumed == nil || !consumed[j]) && isPostNegation(toks, j) {
+				return true
+			}
 			break
 		}
 		if (consumed == nil || !consumed[j]) && isPostNegation(toks, j) {

@@ -132,7 +132,9 @@ func TestNegation(t *testing.T) {
 		{"The box was not damaged", TransitDamage, nil, []string{"damaged"}},
 		{"no dents or scratches", TransitDamage, []string(nil), []string{"dents", "scratches"}},
 		{"wasn't damaged", TransitDamage, nil, []string{"damaged"}},
-		{"damage: none", TransitDamage, nil, nil}, // ":" ends the clause
+		{"damage: none", TransitDamage, nil, []string{"damage"}}, // a cue just after a colon or dash
+		{"Повреждения: нет", TransitDamage, nil, []string{"повреждения"}},
+		{"Никаких повреждений", TransitDamage, nil, []string{"повреждений"}},
 		{"damage none", TransitDamage, nil, []string{"damage"}},
 		{"without damage", TransitDamage, nil, []string{"damage"}},
 		{"we cannot use these dented cans", TransitDamage, []string{"dented"}, nil}, // "these" stops the negation
@@ -143,10 +145,6 @@ func TestNegation(t *testing.T) {
 	for _, tt := range cases {
 		r := c.Categorize(tt.text, Facts{})
 		counted, negated := evidenceOf(r, tt.code)
-		if tt.text == "damage: none" {
-			assert.Equal(t, []string{"damage"}, counted, tt.text)
-			continue
-		}
 		assert.Equal(t, tt.counted, counted, "counted in %q", tt.text)
 		assert.Equal(t, tt.negated, negated, "negated in %q", tt.text)
 	}
@@ -201,4 +199,32 @@ func TestEachTermCountsOnce(t *testing.T) {
 	assert.InDelta(t, 2.0, r.Best().RuleScore, 1e-9)
 	counted, _ := evidenceOf(r, TransitDamage)
 	assert.Len(t, counted, 1)
+}
+
+// Negation with the built-in lexicon, in the forms of acceptance acts and
+// lists: "Field: нет", a dash, "no X or Y" where "no X" is itself a
+// phrase of another category, "никаких".
+func TestNegationBuiltinLexicon(t *testing.T) {
+	c := RulesOnly()
+	cases := []struct {
+		text             string
+		code             Code
+		counted, negated []string
+	}{
+		{"Повреждения: нет", TransitDamage, nil, []string{"повреждения"}},
+		{"повреждения — нет, вмятины — есть", TransitDamage, []string{"вмятины"}, []string{"повреждения"}},
+		{"Дефектов: нет", ProductDefect, nil, []string{"дефектов"}},
+		{"damage: none", TransitDamage, nil, []string{"damage"}},
+		{"no damage or dents", TransitDamage, nil, []string{"dents", "dents"}},
+		{"there is no damage or dents on the box", TransitDamage, nil, []string{"dents", "dents"}},
+		{"никакого брака", ProductDefect, nil, []string{"брака"}},
+		{"Никаких повреждений", TransitDamage, nil, []string{"повреждений"}},
+		{"брак: сколы на кромке", ProductDefect, []string{"брак"}, nil}, // a colon followed by no negation
+	}
+	for _, tt := range cases {
+		r := c.Categorize(tt.text, Facts{})
+		counted, negated := evidenceOf(r, tt.code)
+		assert.Equal(t, tt.counted, counted, "counted in %q", tt.text)
+		assert.Equal(t, tt.negated, negated, "negated in %q", tt.text)
+	}
 }
