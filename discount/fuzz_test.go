@@ -78,6 +78,10 @@ func FuzzPrice(f *testing.F) {
 	f.Add(sampleRules, "A", "drills", "10", "1000", "12", "850", "B", "0", "0", "SPRING", int64(1774990740), 3)
 	f.Add(`{"rules":[{"id":"b","stacking":"exclusive","scope":{"kind":"line"},"conditions":{"sum_matching":true},"action":{"kind":"buy_x_get_y","buy":1,"get":1}},`+rule+`]}`,
 		"A", "a/b/a", "-1", "1e3", "0", "-5", "A", "1", "1", "", int64(-1), -100)
+	// Quantities whose exponents lie far apart, summed for a minimum
+	// quantity (this once indexed past a table of powers of ten).
+	f.Add(`{"rules":[{"id":"o","stacking":"compounding","scope":{"kind":"order"},"conditions":{"min_quantity":"5"},"action":{"kind":"percent_off","percent":"5"}}]}`,
+		"A", "tools", "1e10", "0.01", "", "", "B", "0.000000001", "1000", "", int64(0), 0)
 	f.Fuzz(func(t *testing.T, rules, sku1, path1, qty1, price1, factor1, cost1, sku2, qty2, price2, coupon string, at int64, zone int) {
 		rs, err := discount.DecodeRules([]byte(rules))
 		if err != nil {
