@@ -212,7 +212,7 @@ type IndexAdjustment struct {
 	Factor   decimal.Decimal
 }
 
-// DefaultIndexAdjustments: full multiple at an index of 80 and above
+// DefaultIndexAdjustments are the default adjustments: full multiple at an index of 80 and above
 // (paying on terms), 0.75 from 70, 0.5 from 60, 0.25 from 50, nothing
 // below 50.
 var DefaultIndexAdjustments = []IndexAdjustment{

@@ -186,7 +186,7 @@ const (
 // Client.Redacted.
 type ConfidentialityPolicy map[FieldClass][]Role
 
-// DefaultConfidentiality: credit data for admins, heads of sales, credit
+// DefaultConfidentiality returns the default policy: credit data for admins, heads of sales, credit
 // controllers and auditors; internal notes for the sales line (managers
 // who may read the client, heads), admins and auditors.
 func DefaultConfidentiality() ConfidentialityPolicy {

@@ -16,7 +16,7 @@ import (
 // from the map has no cadence.
 type CadencePolicy map[Tier]int
 
-// DefaultCadence: VIP every 7 days, key clients every 14.
+// DefaultCadence returns the default cadence: VIP every 7 days, key clients every 14.
 func DefaultCadence() CadencePolicy {
 	return CadencePolicy{TierVIP: 7, TierKey: 14}
 }

@@ -208,7 +208,8 @@ type Attribute struct {
 	Flag   bool
 }
 
-// TextAttr, NumberAttr, DateAttr and FlagAttr build attributes.
+// TextAttr builds a text attribute; NumberAttr, DateAttr and FlagAttr
+// build the other kinds.
 func TextAttr(s string) Attribute { return Attribute{Type: AttrText, Text: s} }
 
 // NumberAttr builds a number attribute.

@@ -24,7 +24,7 @@ type ComplaintSLA struct {
 	BySeverity map[Severity]SLATerms
 }
 
-// DefaultComplaintSLA: Moscow time (UTC+3), 09:00–13:00 and 14:00–18:00
+// DefaultComplaintSLA returns the default SLA: Moscow time (UTC+3), 09:00–13:00 and 14:00–18:00
 // Monday to Friday, no holidays (a host adds its production calendar);
 // one business day to acknowledge and ten to resolve, tightened for high
 // (4 hours, 5 days) and critical (2 hours, 3 days) complaints.

@@ -104,7 +104,7 @@
 //
 // # Errors and messages
 //
-// Errors match ErrInvalid, ErrForbidden, ErrTransition, ErrDelegation or
-// the store package's kinds with errors.Is; each typed error has a stable
+// Errors match ErrInvalid, ErrForbidden, ErrTransition, ErrDelegation,
+// ErrComplaint or the store package's kinds with errors.Is; each typed error has a stable
 // Code and a Message in English or Russian.
 package crm

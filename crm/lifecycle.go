@@ -148,7 +148,7 @@ type ActivityPolicy struct {
 	Location         *time.Location
 }
 
-// DefaultActivityPolicy: dormant after 90 days without an order, churned
+// DefaultActivityPolicy returns the default policy: dormant after 90 days without an order, churned
 // after 180.
 func DefaultActivityPolicy() ActivityPolicy {
 	return ActivityPolicy{DormantAfterDays: 90, ChurnedAfterDays: 180}

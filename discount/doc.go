@@ -148,7 +148,8 @@
 // A line's list amount is limited to 10^14 minor units and a cart to
 // 10,000 lines, 256 coupons, 256 manual discounts, 256 customer groups
 // and 256 tags, and a category path to 32 levels; larger input is
-// refused with an *InputError naming the field (reason too_long).
+// refused with an *InputError naming the field (reason too_long;
+// out_of_range for a list amount above 10^14 minor units).
 //
 // No line and no order ever goes below zero. A line that gives a floor
 // price never goes below floor × quantity, and a line that gives a cost

@@ -145,10 +145,10 @@
 //
 // # Dates
 //
-// loyalty does not import crm, so it has its own calendar Date (and
-// Birthday), laid out like crm.Date (and crm.Birthday) so that a plain
-// conversion turns one into the other. A Service turns its clock's
-// instants into dates in Options.Location; pure functions take dates.
+// Date and Birthday are aliases of civil.Date and civil.Birthday, the
+// calendar types every crmkit package shares, so a crm.Date is a
+// loyalty.Date without conversion. A Service turns its clock's instants
+// into dates in Options.Location; pure functions take dates.
 //
 // # Storage
 //

@@ -51,9 +51,9 @@
 // Name keys never transliterate: "Romashka" and "Ромашка" stay distinct.
 // Only words that mix Latin and Cyrillic look-alike letters (a frequent
 // typing accident: "OOО" with Latin O's) are repaired to a single script.
-// Composition of accents is a built-in subset of Unicode NFC for Latin,
-// Greek and Cyrillic (enough for "й" and "ё" typed as two code points); the
-// package does not depend on golang.org/x/text. Organisation keys drop
+// Accents typed as combining marks are composed with full Unicode NFC
+// (golang.org/x/text/unicode/norm), so "й" and "ё" typed as two code
+// points match their one-code-point forms. Organisation keys drop
 // legal forms written anywhere in the name, as abbreviations ("ООО",
 // "L.L.C.") or spelled out ("общество с ограниченной ответственностью").
 // Dots inside an initialism are deleted ("A.B.C. Trading" -> "abc

@@ -50,8 +50,9 @@
 //     behind the caller's back. CreateClient, UpdateClient and
 //     AppendInteraction are a single statement each (data-modifying CTEs:
 //     the record, its duplicate-detection keys, its timeline events and
-//     their outbox rows); MergeClients locks both clients in id order,
-//     then moves everything in the same transaction.
+//     their outbox rows), except that a correction of an interaction adds
+//     a second statement in the same transaction; MergeClients locks both
+//     clients in id order, then moves everything in the same transaction.
 //   - Updates carry the version they read: UPDATE ... WHERE id = $1 AND
 //     version = $2. When no row matches, the store reads why and reports
 //     store.ErrNotFound or store.ErrConflict.
@@ -65,7 +66,9 @@
 //     with the write at any isolation level (under REPEATABLE READ a
 //     concurrent writer gets a serialization failure, not a stale check).
 //   - AppendInteraction moves LastContactAt with GREATEST in the same
-//     statement, without a new version; UpdateClient never writes it.
+//     statement, without a new version; a correction instead recomputes
+//     it from the interactions in force, under the client's row lock
+//     (FOR UPDATE). UpdateClient never writes it.
 //   - A serialization failure or deadlock (SQLSTATE 40001, 40P01) runs the
 //     write again, up to five times with jittered backoff: every write
 //     carries all it needs, so repeating it is safe. (Under the default

@@ -31,9 +31,10 @@
 //		})
 //	}
 //
-// Run runs everything. RunClients, RunInteractions, RunComplaints,
-// RunTimeline and RunDelegations run one family each, for a store that is being written
-// one interface at a time or to re-run a failing family alone
+// Run runs every check of crm.Store. RunClients, RunInteractions,
+// RunComplaints, RunTimeline, RunDelegations and RunService run one family
+// each, for a store that is being written one interface at a time or to
+// re-run a failing family alone
 // (go test -run 'TestConformance/timeline'). Every check is a subtest
 // named after the rule it enforces, and a failure message starts with
 // "contract:" and says which rule broke and how.
