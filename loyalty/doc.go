@@ -119,6 +119,14 @@
 // whose points were spent follows ReturnRules.Cancel: refuse (the default;
 // nothing is written) or record debt.
 //
+// Redeemed points go back to the lots they were drawn from, the latest
+// draw first, each draw getting back no more than was taken from it, also
+// when a reservation of the order was captured between two returns. The
+// tier metric loses the returned share of the order's qualifying spend on
+// the purchase's day (Entry.MetricDate), from the day the return is
+// posted: a purchase of last year returned this year lowers last year's
+// window, never this year's.
+//
 // # Bonuses
 //
 // The welcome bonus is granted when an account is opened; the birthday

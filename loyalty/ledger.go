@@ -303,6 +303,11 @@ type Entry struct {
 	// spend and qualifying points of the tier metric.
 	Qualifying money.Amount
 	TierPoints decimal.Decimal
+	// MetricDate is, on the reversal of a purchase, the purchase's day:
+	// the tier metric counts the reversal on that day (from the day it was
+	// posted, Date), so that a return takes the spend out of the window
+	// the purchase counted in, never out of a later one. Zero otherwise.
+	MetricDate Date
 	// Value is the money value of redeemed points.
 	Value money.Amount
 	// Reverses is, on a reverse entry, the kind of entry it reverses.
@@ -317,6 +322,14 @@ type Entry struct {
 	Forgiven decimal.Decimal
 	// TierFrom and TierTo are the tiers of a tier change.
 	TierFrom, TierTo string
+}
+
+// metricDay is the day the tier metric counts the entry on.
+func (e *Entry) metricDay() Date {
+	if !e.MetricDate.IsZero() {
+		return e.MetricDate
+	}
+	return e.Date
 }
 
 // Clone returns a deep copy of the entry.
@@ -457,9 +470,10 @@ type Qualifying struct {
 	Points decimal.Decimal
 }
 
-// QualifyingOf sums the qualifying spend and points of the entries dated
-// from from through to, both inclusive (a zero from means no lower bound):
-// what a store's Qualifying returns.
+// QualifyingOf sums the qualifying spend and points of the entries posted
+// on or before to whose metric day (MetricDate, else Date) is on or after
+// from (a zero from means no lower bound): what a store's Qualifying
+// returns.
 func QualifyingOf(entries []Entry, from, to Date) Qualifying {
 	var spend, points tally
 	var cur money.Currency
@@ -468,7 +482,7 @@ func QualifyingOf(entries []Entry, from, to Date) Qualifying {
 		if e.Qualifying.IsZero() && e.TierPoints.IsZero() {
 			continue
 		}
-		if e.Date.After(to) || (!from.IsZero() && e.Date.Before(from)) {
+		if e.Date.After(to) || (!from.IsZero() && e.metricDay().Before(from)) {
 			continue
 		}
 		if cur.IsZero() {

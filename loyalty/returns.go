@@ -8,8 +8,11 @@ import (
 
 // orderHistory is what a return needs to know of the order's past.
 type orderHistory struct {
-	purchase   *Entry
-	redeemed   []Draw // the order's redemptions, in the order drawn (negative)
+	purchase *Entry
+	redeemed []Draw // the order's redemptions, in the order drawn (negative)
+	// back holds, per draw of redeemed, what earlier returns gave back of
+	// it (or dropped, its lot having expired)
+	back       []decimal.Decimal
 	returned   decimal.Decimal
 	target     decimal.Decimal // earned points the earlier returns asked to reverse
 	effective  decimal.Decimal // of which not dropped as expired
@@ -27,6 +30,14 @@ func (w *work) history() orderHistory {
 			h.purchase = e
 		case e.Kind == EntryRedeem && e.Reserved.IsZero():
 			h.redeemed = append(h.redeemed, e.Draws...)
+		case e.Kind == EntryRedeem:
+			// The capture of the order's reservation: the captured draws
+			// take their place among the order's redemptions here, so that
+			// a return before the capture is replayed against the draws it
+			// knew.
+			if r := w.s.Reservation; r != nil && r.Status == ReservationCaptured {
+				h.redeemed = append(h.redeemed, r.CapturedDraws...)
+			}
 		case e.Kind == EntryReverse && e.Reverses == EntryEarn:
 			h.returned = h.returned.Sub(e.Total.Decimal())
 			h.target = h.target.Add(e.Target)
@@ -35,12 +46,27 @@ func (w *work) history() orderHistory {
 			h.tierPoints = h.tierPoints.Sub(e.TierPoints)
 		case e.Kind == EntryReverse && e.Reverses == EntryRedeem:
 			h.refunded = h.refunded.Add(e.Target)
+			// That return gave back from the latest of the draws known then.
+			h.back = padDecimals(h.back, len(h.redeemed))
+			left := e.Target
+			for i := len(h.redeemed) - 1; i >= 0 && left.Sign() > 0; i-- {
+				if piece := minDec(h.redeemed[i].Points.Neg().Sub(h.back[i]), left); piece.Sign() > 0 {
+					h.back[i] = h.back[i].Add(piece)
+					left = left.Sub(piece)
+				}
+			}
 		}
 	}
-	if r := w.s.Reservation; r != nil && r.Status == ReservationCaptured {
-		h.redeemed = append(h.redeemed, r.CapturedDraws...)
-	}
+	h.back = padDecimals(h.back, len(h.redeemed))
 	return h
+}
+
+// padDecimals extends ds with zeros to length n.
+func padDecimals(ds []decimal.Decimal, n int) []decimal.Decimal {
+	for len(ds) < n {
+		ds = append(ds, decimal.Decimal{})
+	}
+	return ds
 }
 
 // giveBack applies a return (PostReturn) or a cancellation (PostCancel)
@@ -62,8 +88,10 @@ func (w *work) history() orderHistory {
 //     not taken again (Dropped). What the balance cannot cover follows
 //     Shortfall: forgiven, recorded as debt, or the return is refused.
 //  3. The tier metric loses the same share of the order's qualifying
-//     spend and points. Tiers do not change here; downgrades follow the
-//     programme's rule at the next review.
+//     spend and points, counted on the purchase's day (MetricDate): a
+//     return lowers the window the purchase counted in, never a later
+//     one. Tiers do not change here; downgrades follow the programme's
+//     rule at the next review.
 //
 // Earned and redeemed points are truncated to Places on the running
 // share, qualifying spend rounded half-up to the minor unit. A
@@ -105,7 +133,7 @@ func (w *work) giveBack() error {
 		redeemed = redeemed.Sub(d.Points)
 	}
 	if refund := share(redeemed, p.Places, Truncate).Sub(h.refunded); refund.Sign() > 0 {
-		if err := w.refund(h.redeemed, h.refunded, refund); err != nil {
+		if err := w.refund(h.redeemed, h.back, refund); err != nil {
 			return err
 		}
 	}
@@ -171,7 +199,7 @@ func (w *work) giveBack() error {
 
 	w.add(Entry{
 		Kind: EntryReverse, Reverses: EntryEarn, Points: taken.Neg(), Debt: debt, Draws: draws,
-		Total: totalAmount, Qualifying: qAmount, TierPoints: normalize(tierPoints.Neg()),
+		Total: totalAmount, Qualifying: qAmount, TierPoints: normalize(tierPoints.Neg()), MetricDate: h.purchase.Date,
 		Target: normalize(target), Dropped: normalize(dropped), Forgiven: normalize(forgiven),
 	})
 	if full && h.purchase.Paid.IsPositive() && w.acct.PaidOrders > 0 {
@@ -181,20 +209,16 @@ func (w *work) giveBack() error {
 }
 
 // refund gives amount redeemed points back, walking the order's draws
-// from the latest and skipping the done points earlier returns gave back.
-func (w *work) refund(drawn []Draw, done, amount decimal.Decimal) error {
+// from the latest and leaving out of each what earlier returns gave back
+// of it (done, per draw).
+func (w *work) refund(drawn []Draw, done []decimal.Decimal, amount decimal.Decimal) error {
 	var back []Draw
 	var restored, forfeited decimal.Decimal
-	skip, left := done, amount
+	left := amount
 	for i := len(drawn) - 1; i >= 0 && left.Sign() > 0; i-- {
-		piece := drawn[i].Points.Neg()
-		if skip.Sign() > 0 {
-			if piece.Cmp(skip) <= 0 {
-				skip = skip.Sub(piece)
-				continue
-			}
-			piece = piece.Sub(skip)
-			skip = decimal.Decimal{}
+		piece := drawn[i].Points.Neg().Sub(done[i])
+		if piece.Sign() <= 0 {
+			continue
 		}
 		piece = minDec(piece, left)
 		left = left.Sub(piece)

@@ -239,3 +239,70 @@ func TestReturnDropsRefundFromExpiredLot(t *testing.T) {
 	equalDec(t, "0", rec.Account.Balance)
 	e.check("c")
 }
+
+// An order paid partly by a redemption and partly by a reservation
+// captured between two partial returns: each return gives points back to
+// the draws it knew, so every lot ends with what was drawn from it, no
+// more (the second return used to give lot A 150 of its 100 points).
+func TestRefundAfterCaptureBetweenReturns(t *testing.T) {
+	e := newEnv(t, retail())
+	e.on(day(2026, 3, 1))
+	e.open("c")
+	e.earn("c", order("a", "10000")) // lot A: 100
+	e.on(day(2026, 3, 10))
+	e.earn("c", order("b", "10000")) // lot B: 100
+	e.on(day(2026, 3, 20))
+	_, err := e.svc.Redeem(e.ctx, op("c", "redeem"), loyalty.Redemption{Order: "o", Points: pts("100"), OrderAmount: rub("1000")})
+	require.NoError(t, err) // from lot A
+	_, err = e.svc.Reserve(e.ctx, op("c", "reserve"), loyalty.Redemption{Order: "o", Points: pts("100"), OrderAmount: rub("1000")})
+	require.NoError(t, err) // from lot B
+	o := order("o", "1000")
+	o.PointsPaid = rub("200")
+	e.earn("c", o)
+	_, err = e.svc.Return(e.ctx, op("c", "ret1"), "o", rub("500"))
+	require.NoError(t, err)
+	e.check("c")
+	_, err = e.svc.Capture(e.ctx, op("c", "capture"), "o", pts("100"))
+	require.NoError(t, err)
+	e.check("c")
+	_, err = e.svc.Return(e.ctx, op("c", "ret2"), "o", rub("500"))
+	require.NoError(t, err)
+	e.check("c")
+	for _, l := range e.lots("c") {
+		if l.Order == "a" || l.Order == "b" {
+			equalDec(t, "100", l.Remaining, "lot of order %s gets back what was drawn from it", l.Order)
+		}
+	}
+}
+
+// A purchase of last year returned this year lowers last year's spend, not
+// this year's: a client who buys 60 000 RUB this year has spent 60 000 RUB
+// this year and reaches Silver.
+func TestReturnCountsInThePurchasesWindow(t *testing.T) {
+	e := newEnv(t, tiered(retail()))
+	e.on(day(2026, 12, 20))
+	e.open("c")
+	e.earn("c", order("dec", "60000"))
+	require.Equal(t, "silver", e.account("c").Tier)
+	e.on(day(2027, 1, 10))
+	_, err := e.svc.Return(e.ctx, op("c", "ret"), "dec", rub("60000"))
+	require.NoError(t, err)
+
+	e.on(day(2027, 2, 1))
+	q, err := e.st.Qualifying(e.ctx, "c", e.svc.Rules().WindowStart(day(2027, 2, 1)), day(2027, 2, 1))
+	require.NoError(t, err)
+	assert.True(t, q.Spend.IsZero(), "spend in 2027 so far is %s", q.Spend)
+	e.earn("c", order("feb", "60000"))
+	review, _, err := e.svc.EvaluateTier(e.ctx, "c", day(2027, 2, 1))
+	require.NoError(t, err)
+	assert.Equal(t, "60000", review.Metric.String(), "the client spent 60 000 RUB in 2027")
+	assert.Equal(t, "silver", e.account("c").Tier)
+
+	// A review as of a day before the return was posted does not see it.
+	q, err = e.st.Qualifying(e.ctx, "c", day(2026, 1, 1), day(2026, 12, 31))
+	require.NoError(t, err)
+	assert.Equal(t, "60000", q.Spend.Decimal().String(), "2026 as known on 31 December")
+	q, err = e.st.Qualifying(e.ctx, "c", day(2026, 1, 1), day(2027, 1, 10))
+	require.NoError(t, err)
+	assert.True(t, q.Spend.IsZero(), "2026 as known once the return is posted: %s", q.Spend)
+}

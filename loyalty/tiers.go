@@ -16,12 +16,14 @@ type Movement struct {
 }
 
 // MovementOf returns the entry's change of the tier metric, and whether it
-// has one.
+// has one. A return's movement is dated on its purchase's day
+// (Entry.MetricDate): callers pass only the entries posted by the day they
+// judge.
 func MovementOf(e Entry) (Movement, bool) {
 	if e.Qualifying.IsZero() && e.TierPoints.IsZero() {
 		return Movement{}, false
 	}
-	return Movement{Date: e.Date, Spend: e.Qualifying.Decimal(), Points: e.TierPoints}, true
+	return Movement{Date: e.metricDay(), Spend: e.Qualifying.Decimal(), Points: e.TierPoints}, true
 }
 
 // TierReview is the outcome of reviewing a client's tier on a day.

@@ -676,8 +676,9 @@ func (s *Store) Balance(ctx context.Context, id string, q loyalty.BalanceQuery) 
 	return loyalty.SummariseSums(a, sums, q), nil
 }
 
-// Qualifying sums the tier metric of the account's entries dated from
-// from through to (loyalty.QualifyingOf), in the server.
+// Qualifying sums the tier metric of the account's entries posted through
+// to whose metric day is from or later (loyalty.QualifyingOf), in the
+// server.
 func (s *Store) Qualifying(ctx context.Context, id string, from, to loyalty.Date) (loyalty.Qualifying, error) {
 	if err := ctx.Err(); err != nil {
 		return loyalty.Qualifying{}, err
@@ -694,7 +695,7 @@ func (s *Store) Qualifying(ctx context.Context, id string, from, to loyalty.Date
 			SELECT sum(e.qualifying) AS spend, sum(e.tier_points) AS points,
 				(array_agg(e.qualifying_currency ORDER BY e.seq) FILTER (WHERE e.qualifying_currency IS NOT NULL))[1] AS currency
 			FROM crmkit_loyalty_entries e
-			WHERE e.account_id = a.id AND e.day <= $3 AND ($2::date IS NULL OR e.day >= $2)
+			WHERE e.account_id = a.id AND e.day <= $3 AND ($2::date IS NULL OR coalesce(e.metric_day, e.day) >= $2)
 				AND (coalesce(e.qualifying, 0) <> 0 OR e.tier_points <> 0)
 		) x
 		WHERE a.id = $1`, id, pgDate(from), pgDate(to)).Scan(&found, &spend, &points, &currency)

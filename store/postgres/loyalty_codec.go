@@ -38,7 +38,7 @@ const loyaltyLotOrder = `coalesce(expires, 'infinity'::date), earned, id`
 const loyaltyEntryColumns = `account_id, seq, kind, key, day, at, by_whom, order_id, source, note,
 	points, reserved, debt, lot, expires, draw_lots, draw_points,
 	total, total_currency, paid, paid_currency, qualifying, qualifying_currency, tier_points,
-	value, value_currency, reverses, target, dropped, forgiven, tier_from, tier_to`
+	value, value_currency, reverses, target, dropped, forgiven, tier_from, tier_to, metric_day`
 
 // loyaltyReservationColumns are the columns a reservation is read from,
 // in scan order.
@@ -229,19 +229,19 @@ func entryArgs(e *loyalty.Entry) []any {
 		string(e.Source), e.Note, numeric(e.Points), numeric(e.Reserved), numeric(e.Debt), e.Lot, pgDate(e.Expires),
 		drawLots, drawPoints, total, totalCur, paid, paidCur, qual, qualCur, numeric(e.TierPoints),
 		value, valueCur, string(e.Reverses), numeric(e.Target), numeric(e.Dropped), numeric(e.Forgiven),
-		e.TierFrom, e.TierTo}
+		e.TierFrom, e.TierTo, pgDate(e.MetricDate)}
 }
 
 // insertEntrySQL inserts one entry.
 var insertEntrySQL = `INSERT INTO crmkit_loyalty_entries (` + loyaltyEntryColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)`
+		$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)`
 
 // scanLoyaltyEntry reads an entry from loyaltyEntryColumns.
 func scanLoyaltyEntry(row pgx.Row) (loyalty.Entry, error) {
 	var e loyalty.Entry
 	var kind, source, reverses string
-	var day, expires pgtype.Date
+	var day, expires, metricDay pgtype.Date
 	var at pgtype.Timestamptz
 	var points, reserved, debt, tierPoints, target, dropped, forgiven pgtype.Numeric
 	var total, paid, qual, value pgtype.Numeric
@@ -251,12 +251,12 @@ func scanLoyaltyEntry(row pgx.Row) (loyalty.Entry, error) {
 	err := row.Scan(&e.Account, &e.Seq, &kind, &e.Key, &day, &at, &e.By, &e.Order, &source, &e.Note,
 		&points, &reserved, &debt, &e.Lot, &expires, &drawLots, &drawPoints,
 		&total, &totalCur, &paid, &paidCur, &qual, &qualCur, &tierPoints,
-		&value, &valueCur, &reverses, &target, &dropped, &forgiven, &e.TierFrom, &e.TierTo)
+		&value, &valueCur, &reverses, &target, &dropped, &forgiven, &e.TierFrom, &e.TierTo, &metricDay)
 	if err != nil {
 		return loyalty.Entry{}, err
 	}
 	e.Kind, e.Source, e.Reverses = loyalty.EntryKind(kind), loyalty.Source(source), loyalty.EntryKind(reverses)
-	e.Date, e.Expires, e.At = fromPgDate(day), fromPgDate(expires), fromTstz(at)
+	e.Date, e.Expires, e.At, e.MetricDate = fromPgDate(day), fromPgDate(expires), fromTstz(at), fromPgDate(metricDay)
 	decs := []struct {
 		dst *decimal.Decimal
 		src pgtype.Numeric

@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"fmt"
+	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,4 +123,34 @@ func TestLoyaltyBadInput(t *testing.T) {
 	assert.Equal(t, "points", ve.Field)
 	_, err = f.st.Account(ctx, "b")
 	assert.ErrorIs(t, err, store.ErrNotFound)
+}
+
+// Migration 0006 gives the returns posted before it their purchase's day
+// as metric day: run its backfill on entries whose metric_day was cleared.
+func TestLoyaltyMetricDayBackfill(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	require.NoError(t, f.st.CreateAccount(ctx, loyalty.Account{ID: "a", Programme: "p", Opened: lday}))
+	total := money.MustParse("1000", money.RUB)
+	_, err := f.st.Post(ctx, loyalty.Posting{Account: "a", Key: "buy", Fingerprint: "f", Kind: loyalty.PostEarn,
+		Source: loyalty.SourcePurchase, Order: "o", Date: lday, At: t0, Points: dec("10"), Total: total, Paid: total, Qualifying: total})
+	require.NoError(t, err)
+	_, err = f.st.Post(ctx, loyalty.Posting{Account: "a", Key: "ret", Fingerprint: "f", Kind: loyalty.PostReturn,
+		Order: "o", Date: lday.AddDays(40), At: t0, Total: money.MustParse("400", money.RUB)})
+	require.NoError(t, err)
+	_, err = f.pool.Exec(ctx, "UPDATE crmkit_loyalty_entries SET metric_day = NULL")
+	require.NoError(t, err)
+
+	migration, err := fs.ReadFile(postgres.Migrations(), "0006_loyalty_metric_day.sql")
+	require.NoError(t, err)
+	backfill := string(migration[strings.Index(string(migration), "UPDATE"):])
+	_, err = f.pool.Exec(ctx, backfill)
+	require.NoError(t, err)
+
+	es, err := store.Collect(f.st.Entries(ctx, "a", 0))
+	require.NoError(t, err)
+	require.Len(t, es, 2)
+	assert.True(t, es[0].MetricDate.IsZero(), "a purchase counts on its own day")
+	assert.Equal(t, loyalty.EntryReverse, es[1].Kind)
+	assert.Equal(t, lday, es[1].MetricDate, "the return counts on its purchase's day")
 }

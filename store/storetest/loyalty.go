@@ -604,6 +604,23 @@ func loyaltyQualifying(t *testing.T, k *loyaltyKit) {
 	q, err = k.s.Qualifying(k.ctx, "a", loyalty.Date{}, loyalty.MustDate(2026, 1, 1))
 	require.NoError(t, err)
 	assert.Truef(t, lrub("2000").Equal(q.Spend), "contract: a zero from has no lower bound and to is inclusive — spend %s, want 2000", q.Spend)
+
+	// A return counts on its purchase's day (Entry.MetricDate), from the
+	// day it is posted: last year's purchase returned this year lowers
+	// last year's window, not this year's.
+	k.mustPost("a", loyalty.Posting{Kind: loyalty.PostReturn, Order: "o0", Total: lrub("1000"), Date: loyalty.MustDate(2026, 3, 1)})
+	q, err = k.s.Qualifying(k.ctx, "a", loyalty.MustDate(2026, 1, 1), loyalty.MustDate(2026, 12, 31))
+	require.NoError(t, err)
+	assert.Truef(t, lrub("1600").Equal(q.Spend),
+		"contract: a return counts on its purchase's day — this year's spend %s after returning last year's order, want 1600", q.Spend)
+	q, err = k.s.Qualifying(k.ctx, "a", loyalty.MustDate(2025, 1, 1), loyalty.MustDate(2026, 2, 28))
+	require.NoError(t, err)
+	assert.Truef(t, lrub("2600").Equal(q.Spend),
+		"contract: Qualifying counts only entries posted by to — spend %s before the return was posted, want 2600", q.Spend)
+	q, err = k.s.Qualifying(k.ctx, "a", loyalty.MustDate(2025, 1, 1), loyalty.MustDate(2026, 3, 1))
+	require.NoError(t, err)
+	assert.Truef(t, lrub("1600").Equal(q.Spend),
+		"contract: a return counts on its purchase's day — spend %s since 2025 once the return is posted, want 1600", q.Spend)
 }
 
 func loyaltyListings(t *testing.T, k *loyaltyKit) {
