@@ -125,7 +125,9 @@
 // tier metric loses the returned share of the order's qualifying spend on
 // the purchase's day (Entry.MetricDate), from the day the return is
 // posted: a purchase of last year returned this year lowers last year's
-// window, never this year's.
+// window, never this year's. An order that redeemed points but has no
+// purchase entry (cancelled before it was recorded, or placed after the
+// programme's window) can be cancelled, which gives its points back.
 //
 // # Bonuses
 //

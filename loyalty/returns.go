@@ -101,6 +101,9 @@ func (w *work) giveBack() error {
 	p := w.p
 	h := w.history()
 	if h.purchase == nil {
+		if p.Kind == PostCancel && len(h.redeemed) > 0 {
+			return w.cancelRedemptions(h)
+		}
 		return refused(RuleOrderNotEarned, "order", "order %q has no purchase in account %q", shorten(p.Order), shorten(p.Account))
 	}
 	total := h.purchase.Total
@@ -206,6 +209,22 @@ func (w *work) giveBack() error {
 		w.acct.PaidOrders--
 	}
 	return nil
+}
+
+// cancelRedemptions cancels an order that redeemed points but was never
+// recorded as a purchase (cancelled before it was, or placed after the
+// programme's window): every redeemed point not yet given back goes back
+// to its lot, as a return of the whole order would give it.
+func (w *work) cancelRedemptions(h orderHistory) error {
+	var redeemed decimal.Decimal
+	for _, d := range h.redeemed {
+		redeemed = redeemed.Sub(d.Points)
+	}
+	left := redeemed.Sub(h.refunded)
+	if left.Sign() <= 0 {
+		return refused(RuleOrderReturned, "order", "order %q", shorten(w.p.Order))
+	}
+	return w.refund(h.redeemed, h.back, left)
 }
 
 // refund gives amount redeemed points back, walking the order's draws

@@ -306,3 +306,41 @@ func TestReturnCountsInThePurchasesWindow(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, q.Spend.IsZero(), "2026 as known once the return is posted: %s", q.Spend)
 }
+
+// An order paid with points but never recorded as a purchase (cancelled
+// before shipment, or placed after the programme's window, when Earn
+// refuses it) can be cancelled: its points go back. A partial return
+// still needs the purchase, and a second cancellation finds nothing left.
+func TestCancelOrderWithoutPurchase(t *testing.T) {
+	p := retail()
+	p.ValidTo = day(2026, 6, 30)
+	e := newEnv(t, p)
+	e.on(day(2026, 3, 2))
+	e.open("c")
+	e.earn("c", order("old", "20000")) // 200 points
+	e.on(day(2026, 7, 15))
+	_, err := e.svc.Redeem(e.ctx, op("c", "pay"), loyalty.Redemption{Order: "o", Points: pts("150"), OrderAmount: rub("1000")})
+	require.NoError(t, err, "points may be spent after the window")
+	o := order("o", "1000")
+	o.PointsPaid = rub("150")
+	_, err = e.svc.Earn(e.ctx, op("c", "earn:o"), o)
+	require.Error(t, err, "the order is outside the window")
+	equalDec(t, "50", e.account("c").Balance)
+
+	_, err = e.svc.Return(e.ctx, op("c", "ret"), "o", rub("500"))
+	var re *loyalty.RuleError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, loyalty.RuleOrderNotEarned, re.Rule, "a partial return needs the purchase's total")
+
+	res, err := e.svc.Cancel(e.ctx, op("c", "cancel"), "o")
+	require.NoError(t, err)
+	require.Len(t, res.Entries, 1)
+	equalDec(t, "150", res.Entries[0].Points)
+	equalDec(t, "200", e.account("c").Balance)
+	e.check("c")
+
+	_, err = e.svc.Cancel(e.ctx, op("c", "cancel again"), "o")
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, loyalty.RuleOrderReturned, re.Rule)
+	equalDec(t, "200", e.account("c").Balance)
+}

@@ -390,7 +390,10 @@ func (s *Service) Return(ctx context.Context, op Op, order string, amount money.
 // Cancel returns whatever is left of an order. When its earned points
 // were spent and the balance cannot cover them, the programme's cancel
 // policy decides: refuse (RuleCancelSpent, nothing written) or record
-// debt.
+// debt. An order that redeemed points but was never recorded as a
+// purchase (cancelled before it was, or dated after the programme's
+// window, where Earn refuses it) can be cancelled too: its redeemed
+// points go back to their lots. Return needs the purchase (its total).
 func (s *Service) Cancel(ctx context.Context, op Op, order string) (Receipt, error) {
 	shortfall := ShortfallRefuse
 	if s.rules.p.Returns.Cancel == CancelDebt {
