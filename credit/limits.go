@@ -2,6 +2,7 @@ package credit
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -212,10 +213,13 @@ type IndexAdjustment struct {
 	Factor   decimal.Decimal
 }
 
-// DefaultIndexAdjustments are the default adjustments: full multiple at an index of 80 and above
-// (paying on terms), 0.75 from 70, 0.5 from 60, 0.25 from 50, nothing
-// below 50.
-var DefaultIndexAdjustments = []IndexAdjustment{
+// DefaultIndexAdjustments returns the default adjustments: the full
+// multiple at an index of 80 and above (paying on terms), 0.75 from 70,
+// 0.5 from 60, 0.25 from 50, nothing below 50. Each call returns a new
+// slice, so a host changing its copy changes no one else's default.
+func DefaultIndexAdjustments() []IndexAdjustment { return slices.Clone(defaultIndexAdjustments) }
+
+var defaultIndexAdjustments = []IndexAdjustment{
 	{decimal.NewFromInt(80), decimal.NewFromInt(1)},
 	{decimal.NewFromInt(70), decimal.RequireFromString("0.75")},
 	{decimal.NewFromInt(60), decimal.RequireFromString("0.5")},
@@ -247,7 +251,7 @@ func (m PurchasesMultiple) Recommend(p Profile) (Recommendation, error) {
 	}
 	adj := m.Adjustments
 	if adj == nil {
-		adj = DefaultIndexAdjustments
+		adj = defaultIndexAdjustments
 	}
 	for i, a := range adj {
 		if a.Factor.IsNegative() || a.Factor.GreaterThan(decimal.NewFromInt(1)) {

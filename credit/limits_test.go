@@ -3,6 +3,7 @@ package credit
 import (
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -183,4 +184,17 @@ func TestPoliciesResolve(t *testing.T) {
 	var ie *InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "policies.default.mode", ie.Field)
+}
+
+// The defaults are handed out as copies: a host changing the slice it got
+// changes neither the package's default nor the next caller's.
+func TestDefaultsAreCopies(t *testing.T) {
+	adj := DefaultIndexAdjustments()
+	adj[0].Factor = decimal.NewFromInt(9)
+	assert.True(t, DefaultIndexAdjustments()[0].Factor.Equal(decimal.NewFromInt(1)))
+	assert.True(t, defaultIndexAdjustments[0].Factor.Equal(decimal.NewFromInt(1)))
+	scale := DefaultIndexScale()
+	scale[0].Index = 0
+	assert.Equal(t, 100, DefaultIndexScale()[0].Index)
+	assert.Equal(t, 100, defaultIndexScale[0].Index)
 }

@@ -40,11 +40,15 @@ type IndexPoint struct {
 	Index           int
 }
 
-// DefaultIndexScale maps days beyond terms to the 0–100 payment index:
-// 80 is paying on the due date, 100 paying 30 days early, 50 paying 30
-// days late, 20 paying 120 days late, 0 paying 180 days late or more.
-// Between anchors the index is linear; beyond the ends it is flat.
-var DefaultIndexScale = []IndexPoint{
+// DefaultIndexScale returns the default map of days beyond terms to the
+// 0–100 payment index: 80 is paying on the due date, 100 paying 30 days
+// early, 50 paying 30 days late, 20 paying 120 days late, 0 paying 180
+// days late or more. Between anchors the index is linear; beyond the ends
+// it is flat. Each call returns a new slice, so a host changing its copy
+// changes no one else's default.
+func DefaultIndexScale() []IndexPoint { return slices.Clone(defaultIndexScale) }
+
+var defaultIndexScale = []IndexPoint{
 	{-30, 100}, {-10, 90}, {0, 80}, {15, 70}, {22, 60}, {30, 50}, {60, 40}, {90, 30}, {120, 20}, {180, 0},
 }
 
@@ -84,7 +88,7 @@ func (o PaymentOptions) withDefaults() (PaymentOptions, error) {
 		o.TrendTolerance = decimal.NewFromInt(5)
 	}
 	if o.Scale == nil {
-		o.Scale = DefaultIndexScale
+		o.Scale = defaultIndexScale
 	}
 	switch {
 	case o.DSODays < 0 || o.DSODays > 3660:

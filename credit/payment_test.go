@@ -159,7 +159,7 @@ func TestPaymentsBadInput(t *testing.T) {
 
 func TestIndexScale(t *testing.T) {
 	for days, want := range map[int64]string{-100: "100", -30: "100", -20: "95", -10: "90", -6: "86", 0: "80", 15: "70", 22: "60", 26: "55", 30: "50", 45: "45", 120: "20", 150: "10", 180: "0", 1000: "0"} {
-		requireDec(t, want, indexAt(DefaultIndexScale, days), days)
+		requireDec(t, want, indexAt(DefaultIndexScale(), days), days)
 	}
 }
 
