@@ -270,8 +270,11 @@ type SuggestedCode struct {
 type RootCause struct {
 	Code string
 	Text string
-	// AgreesWithSuggestion is set when the code is the categoriser's best
-	// suggestion at the time of confirming.
+	// Suggested is the categoriser's best code at the time of confirming
+	// ("" when it had not been asked), kept here because categorising
+	// again later replaces Complaint.Suggestion; AgreesWithSuggestion is
+	// set when Code equals it.
+	Suggested            string
 	AgreesWithSuggestion bool
 	At                   time.Time
 	By                   uuid.UUID
@@ -509,14 +512,18 @@ func (c Complaint) OnHold() bool {
 
 // OverdueAt reports whether the complaint has missed a deadline it still
 // owes at asOf: acknowledgement while received, resolution while open. A
-// complaint on hold is never overdue: its clock is stopped.
+// hold stops the clock of the deadlines still ahead when it began, so
+// they are not overdue while it lasts; a deadline already missed when the
+// hold began stays overdue (a hold does not hide a breach).
 func (c Complaint) OverdueAt(asOf time.Time) bool {
+	h, held := c.Hold()
+	missed := func(due time.Time) bool {
+		return !due.IsZero() && asOf.After(due) && (!held || h.From.After(due))
+	}
 	switch {
-	case c.OnHold():
-		return false
-	case c.Status == ComplaintReceived && !c.AcknowledgeDue.IsZero() && asOf.After(c.AcknowledgeDue):
+	case c.Status == ComplaintReceived && missed(c.AcknowledgeDue):
 		return true
-	case c.Status.Open() && !c.ResolveDue.IsZero() && asOf.After(c.ResolveDue):
+	case c.Status.Open() && missed(c.ResolveDue):
 		return true
 	}
 	return false
@@ -528,7 +535,8 @@ type ComplaintFilter struct {
 	ClientID uuid.UUID // of this client (after merges, the survivor)
 	Statuses []ComplaintStatus
 	// OverdueAt selects complaints overdue at this instant (see
-	// Complaint.OverdueAt; complaints on hold are left out).
+	// Complaint.OverdueAt: a hold keeps out only the deadlines still ahead
+	// when it began).
 	OverdueAt time.Time
 	Handler   uuid.UUID
 }

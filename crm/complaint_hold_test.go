@@ -272,8 +272,10 @@ func TestComplaintSLAStatusOnHold(t *testing.T) {
 			assert.Equal(t, tc.ackMargin, st.Acknowledge.Margin)
 			assert.Equal(t, tc.resState, st.Resolve.State)
 			assert.Equal(t, tc.ackState == crm.SLABreached, st.Breached())
-			assert.False(t, c.OverdueAt(tc.asOf), "a complaint on hold is never overdue")
-			assert.False(t, crm.ComplaintFilter{OverdueAt: tc.asOf}.Match(c))
+			// Overdue exactly when the SLA shows a breach: a hold stops
+			// only the deadlines still ahead when it began.
+			assert.Equal(t, st.Breached(), c.OverdueAt(tc.asOf), "overdue agrees with the SLA status")
+			assert.Equal(t, st.Breached(), crm.ComplaintFilter{OverdueAt: tc.asOf}.Match(c))
 		})
 	}
 	c := base.Clone()

@@ -3,6 +3,8 @@ package crm
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/crmkit/crmkit/crm/rootcause"
 	"github.com/crmkit/crmkit/money"
 	"github.com/crmkit/crmkit/store"
@@ -34,7 +36,9 @@ type ParetoQuery struct {
 // replacement orders); its product is Refs.SKU; its party the responsible
 // party recorded on it, else the usual party of its cause; its instant
 // ReceivedAt. Complaints marked as duplicates of another are left out, so
-// that nothing counts twice. Costs in more than one currency are an
+// that nothing counts twice; what was paid on a duplicate before it was
+// marked adds to its original's cost (or counts on its own when the
+// original is not in the listing). Costs in more than one currency are an
 // error matching money.ErrCurrencyMismatch; filter or convert first.
 //
 // The listing is read once, whatever the period; a host with millions
@@ -64,16 +68,43 @@ func (s *Service) paretoRecords(ctx context.Context, actor Actor, q ParetoQuery)
 		opt.Taxonomy = s.opts.Categorizer.Taxonomy()
 	}
 	var records []rootcause.Record
+	index := map[uuid.UUID]int{} // complaint → its record
+	var dups []Complaint
 	for c, err := range s.ListComplaints(ctx, actor, q.Filter, store.Page{}) {
 		if err != nil {
 			return nil, opt, err
 		}
 		if c.Status == ComplaintDuplicate {
+			if len(c.Compensations) > 0 {
+				dups = append(dups, c)
+			}
 			continue
 		}
 		rec, ok, err := paretoRecord(c, q.ConfirmedOnly)
 		if err != nil {
 			return nil, opt, err
+		}
+		if ok {
+			index[c.ID] = len(records)
+			records = append(records, rec)
+		}
+	}
+	// A duplicate does not count, but what was paid on it did: its
+	// compensation adds to its original's cost (or, when the original is
+	// not among these records, stands as a record of its own).
+	for _, d := range dups {
+		rec, ok, err := paretoRecord(d, q.ConfirmedOnly)
+		if err != nil {
+			return nil, opt, err
+		}
+		if rec.Cost.IsZero() {
+			continue
+		}
+		if i, found := index[d.DuplicateOf]; found {
+			if records[i].Cost, err = records[i].Cost.Add(rec.Cost); err != nil {
+				return nil, opt, err
+			}
+			continue
 		}
 		if ok {
 			records = append(records, rec)
@@ -95,6 +126,9 @@ func paretoRecord(c Complaint, confirmedOnly bool) (rec rootcause.Record, ok boo
 	}
 	var cost money.Amount
 	for _, comp := range c.Compensations {
+		if comp.Amount.IsZero() {
+			continue // a zero cost has no currency to mix up
+		}
 		if cost, err = cost.Add(comp.Amount); err != nil {
 			return rec, false, err
 		}

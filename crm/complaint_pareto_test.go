@@ -86,9 +86,20 @@ func TestComplaintPareto(t *testing.T) {
 	_, err = w.svc.ComplaintPareto(w.ctx, w.manager1, crm.ParetoQuery{Options: rootcause.ParetoOptions{Target: 2}})
 	require.Error(t, err)
 
-	// Compensations in two currencies cannot be summed.
+	// One complaint's money is in one currency: a USD credit note on a
+	// claim for roubles is refused.
 	usd := file(w.manager1, mine, 9, "PRICE_ERROR", "")
 	_, err = w.svc.RecordCompensation(w.ctx, w.manager1, usd.ID, crm.NewCompensation{
+		Kind: crm.CompensationCreditNote, Amount: money.MustParse("10", money.USD), Reference: "CN-2"})
+	var ve *crm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "amount", ve.Field)
+	// Complaints in two currencies cannot be summed.
+	in := complaintOf(mine, mskAt(2026, 3, 10, 10, 0))
+	in.Requested = crm.Remedy{Kind: crm.RemedyRefund, Value: money.MustParse("100", money.USD)}
+	other, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, in)
+	require.NoError(t, err)
+	_, err = w.svc.RecordCompensation(w.ctx, w.manager1, other.ID, crm.NewCompensation{
 		Kind: crm.CompensationCreditNote, Amount: money.MustParse("10", money.USD), Reference: "CN-2"})
 	require.NoError(t, err)
 	_, err = w.svc.ComplaintPareto(w.ctx, w.manager1, crm.ParetoQuery{})

@@ -82,11 +82,13 @@
 // the site), with a reason; ResumeComplaint ends the hold, and each
 // deadline still owed moves later by the business time it covered (one
 // met during the hold, by the time from the hold's start to when it was
-// met: a breach before the hold is not undone). A hold is independent of the status; a move to resolved,
-// rejected, duplicate or closed ends it in the same write. A complaint on
-// hold is never overdue, and ComplaintSLAStatus judges it as if the hold
-// ended at the instant asked (state on_hold). Every
-// change is an event on the client's timeline; access follows the
+// met: a breach before the hold is not undone). A hold is independent of
+// the status; a move to resolved, rejected, duplicate or closed ends it in
+// the same write. While a hold lasts, the deadlines still ahead when it
+// began are not overdue (ComplaintSLAStatus: state on_hold, judged as if
+// the hold ended at the instant asked); one already missed stays overdue,
+// so a hold never hides a breach. Every change is an event on the
+// client's timeline; access follows the
 // client's; a merge moves complaints to the survivor. ComplaintPareto
 // ranks the complaints an actor may read by root cause, client, product
 // or responsible party, by count or by cost, and CompareComplaintPareto

@@ -45,6 +45,7 @@ const (
 	ReasonConflict     Reason = "conflict"
 	ReasonNotAllowed   Reason = "not_allowed"
 	ReasonRange        Reason = "out_of_range"
+	ReasonPrecision    Reason = "precision" // finer than the currency's minor unit
 )
 
 // ValidationError reports an input that cannot be accepted. Field is the
@@ -116,6 +117,8 @@ func reasonText(r Reason) (en, ru string) {
 		return "is not allowed here", "здесь недопустимо"
 	case ReasonRange:
 		return "is out of range", "вне допустимого диапазона"
+	case ReasonPrecision:
+		return "is finer than the currency's minor unit", "точнее минимальной единицы валюты"
 	}
 	return "is invalid", "недопустимое значение"
 }

@@ -220,7 +220,37 @@ func checkRemedy(field string, r Remedy, need bool) (Remedy, error) {
 	case r.Value.IsNegative():
 		return Remedy{}, invalid(field+".value", ReasonNegative, r.Value.String())
 	}
+	if err := checkMinorUnits(field+".value", r.Value); err != nil {
+		return Remedy{}, err
+	}
 	return r, nil
+}
+
+// checkMinorUnits refuses an amount finer than its currency's minor unit
+// (RUB 1500.005): it could not be invoiced, credited or paid.
+func checkMinorUnits(field string, a money.Amount) error {
+	if a.Currency().IsZero() {
+		return nil
+	}
+	if d := a.Decimal(); !d.Equal(d.Round(int32(a.Currency().MinorUnits()))) {
+		return invalid(field, ReasonPrecision, a.String())
+	}
+	return nil
+}
+
+// moneyOfComplaint returns the currency of the complaint's money so far:
+// the value asked for, else the first non-zero compensation; zero when
+// there is none.
+func moneyOfComplaint(c *Complaint) money.Currency {
+	if !c.Requested.Value.IsZero() {
+		return c.Requested.Value.Currency()
+	}
+	for _, comp := range c.Compensations {
+		if !comp.Amount.IsZero() {
+			return comp.Amount.Currency()
+		}
+	}
+	return money.Currency{}
 }
 
 // checkRefs validates and trims a complaint's references.
@@ -488,7 +518,16 @@ func (s *Service) EditComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 		c.Whys, c.Responsible = whys, d.Responsible
 		data := map[string]string{"fields": strings.Join(changed, ",")}
 		if severityChanged {
+			ackDue, resolveDue := c.AcknowledgeDue, c.ResolveDue
 			s.sla.deadlines(c)
+			// A deadline already answered was judged against the terms in
+			// force then: a later severity does not rewrite it.
+			if !c.AcknowledgedAt.IsZero() {
+				c.AcknowledgeDue = ackDue
+			}
+			if !c.ResolvedAt.IsZero() {
+				c.ResolveDue = resolveDue
+			}
 			data["severity"] = string(c.Severity)
 			data["acknowledge_due"] = c.AcknowledgeDue.Format(time.RFC3339)
 			data["resolve_due"] = c.ResolveDue.Format(time.RFC3339)
@@ -618,6 +657,9 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 			if r.Outcome == ResolutionGranted && r.Remedy.Kind == "" {
 				r.Remedy = c.Requested
 			}
+			if err := checkGrantedValue(c, r); err != nil {
+				return nil, err
+			}
 			r.At, r.By = now, actor.ID
 			c.Resolution = &r
 			c.ResolvedAt = now
@@ -650,6 +692,24 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 			case orig.Status == ComplaintDuplicate:
 				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
 					Detail: "it is itself a duplicate of " + orig.DuplicateOf.String()}
+			case store.CompareKeys(orig.ReceivedAt, orig.ID, c.ReceivedAt, c.ID) >= 0:
+				// The original is the earlier filing: DuplicateOf only ever
+				// points back in (ReceivedAt, ID) order, so no cycle can
+				// form, however concurrent moves interleave.
+				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
+					Detail: "it was received after this one"}
+			}
+			// A complaint that others duplicate is an original, not a
+			// duplicate itself (no chains).
+			for d, err := range s.store.ListComplaints(ctx, ComplaintFilter{ClientID: c.ClientID,
+				Statuses: []ComplaintStatus{ComplaintDuplicate}}, store.Page{}) {
+				if err != nil {
+					return nil, err
+				}
+				if d.DuplicateOf == c.ID {
+					return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
+						Detail: "complaint " + d.ID.String() + " duplicates this one"}
+				}
 			}
 			c.DuplicateOf = orig.ID
 			setOnce(&c.AcknowledgedAt, now)
@@ -753,6 +813,23 @@ func setOnce(t *time.Time, v time.Time) {
 	}
 }
 
+// checkGrantedValue checks a resolution's remedy against what the client
+// asked for: in the same currency, and, for a partial grant, less than
+// the value asked.
+func checkGrantedValue(c *Complaint, r Resolution) error {
+	asked, given := c.Requested.Value, r.Remedy.Value
+	if asked.IsZero() || given.IsZero() {
+		return nil
+	}
+	if given.Currency() != asked.Currency() {
+		return invalidf("resolution.remedy.value", ReasonConflict, given.String(), "the client asked for %s", asked.String())
+	}
+	if r.Outcome == ResolutionPartial && given.Decimal().Cmp(asked.Decimal()) >= 0 {
+		return invalidf("resolution.remedy.value", ReasonRange, given.String(), "a partial grant is less than the %s asked for", asked.String())
+	}
+	return nil
+}
+
 func checkResolution(in ResolutionInput) (Resolution, error) {
 	if !in.Outcome.Valid() {
 		if in.Outcome == "" {
@@ -852,8 +929,13 @@ func (s *Service) ConfirmRootCause(ctx context.Context, actor Actor, id uuid.UUI
 		if err := notFinal(c); err != nil {
 			return nil, err
 		}
-		agrees := c.Suggestion != nil && c.Suggestion.Code == in.Code
-		c.RootCause = &RootCause{Code: in.Code, Text: text, AgreesWithSuggestion: agrees, At: s.now(), By: actor.ID, OnBehalfOf: g.onBehalfOf}
+		var suggested string
+		if c.Suggestion != nil {
+			suggested = c.Suggestion.Code
+		}
+		agrees := suggested == in.Code
+		c.RootCause = &RootCause{Code: in.Code, Text: text, Suggested: suggested, AgreesWithSuggestion: agrees,
+			At: s.now(), By: actor.ID, OnBehalfOf: g.onBehalfOf}
 		c.Responsible = party
 		data := map[string]string{"code": in.Code, "agrees": strconv.FormatBool(agrees)}
 		if c.Suggestion != nil {
@@ -967,6 +1049,9 @@ func (s *Service) RecordCompensation(ctx context.Context, actor Actor, id uuid.U
 	case in.Kind != CompensationReplacementOrder && !in.Amount.IsPositive():
 		return Complaint{}, invalid("amount", ReasonRequired, in.Amount.String())
 	}
+	if err := checkMinorUnits("amount", in.Amount); err != nil {
+		return Complaint{}, err
+	}
 	ref, err := checkText("reference", in.Reference, maxRefText, false)
 	if err != nil {
 		return Complaint{}, err
@@ -981,6 +1066,11 @@ func (s *Service) RecordCompensation(ctx context.Context, actor Actor, id uuid.U
 		}
 		if len(c.Compensations) >= maxCompensations {
 			return nil, invalid("compensations", ReasonTooLong, strconv.Itoa(len(c.Compensations)))
+		}
+		// One complaint's money is in one currency, so that its cost can be
+		// summed (ComplaintPareto).
+		if cur := moneyOfComplaint(c); !in.Amount.IsZero() && !cur.IsZero() && in.Amount.Currency() != cur {
+			return nil, invalidf("amount", ReasonConflict, in.Amount.String(), "the complaint's money is in %s", cur.Code())
 		}
 		now := s.now()
 		comp := Compensation{ID: s.newID(), Kind: in.Kind, Amount: in.Amount, Reference: ref, LinkedID: in.LinkedID, Note: note, At: now, By: actor.ID}
@@ -1076,7 +1166,8 @@ func (s *Service) ListComplaints(ctx context.Context, actor Actor, f ComplaintFi
 
 // OverdueComplaints streams the complaints the actor may read that are
 // overdue at asOf: still received past the acknowledgement deadline, or
-// still open past the resolution deadline, and not on hold.
+// still open past the resolution deadline (Complaint.OverdueAt: a hold
+// stops only the deadlines still ahead when it began).
 func (s *Service) OverdueComplaints(ctx context.Context, actor Actor, asOf time.Time, p store.Page) iter.Seq2[Complaint, error] {
 	if asOf.IsZero() {
 		return store.Fail[Complaint](invalid("as_of", ReasonRequired, ""))

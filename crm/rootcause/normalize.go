@@ -251,32 +251,6 @@ func isNumber(s string) bool {
 	return true
 }
 
-// isNumberRunes reports whether the word being read is a number so far:
-// digits, possibly with decimal points between them.
-func isNumberRunes(w []rune) bool {
-	for _, r := range w {
-		if r != '.' && !isDigit(r) {
-			return false
-		}
-	}
-	return len(w) > 0 && isDigit(w[len(w)-1])
-}
-
-// isDecimal reports whether the word being read is a number with a
-// decimal point.
-func isDecimal(w []rune) bool {
-	dot := false
-	for _, r := range w {
-		switch {
-		case r == '.':
-			dot = true
-		case !isDigit(r):
-			return false
-		}
-	}
-	return dot
-}
-
 func isApostrophe(r rune) bool {
 	switch r {
 	case '\'', '’', '‘', 'ʼ', '`', '´':

@@ -23,8 +23,8 @@ import (
 const complaintColumns = `id, version, client_id, status, handler, received_at, acknowledge_due, resolve_due,
 	requested_value, requested_currency, doc`
 
-// createComplaintSQL stores a complaint ($1 id, $2 client, $3..$11 the
-// columns of complaintParams.args) and its events ($12), in one statement
+// createComplaintSQL stores a complaint ($1 id, $2 client, $3..$12 the
+// columns of complaintParams.args) and its events ($13), in one statement
 // that writes nothing unless the client exists and is live (its row is
 // locked FOR SHARE, so a merge either comes first or waits and then moves
 // the new complaint with the rest) and the id is free. It returns the
@@ -33,25 +33,26 @@ var createComplaintSQL = `WITH live AS (
 	SELECT id FROM crmkit_clients WHERE id = $2 AND merged_into IS NULL FOR SHARE
 ), ins AS (
 	INSERT INTO crmkit_complaints (id, version, client_id, status, handler, received_at, acknowledge_due, resolve_due,
-		requested_value, requested_currency, doc, on_hold)
-	SELECT $1, 1, live.id, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM live
+		requested_value, requested_currency, doc, on_hold, held_since)
+	SELECT $1, 1, live.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM live
 	ON CONFLICT (id) DO NOTHING
 	RETURNING id
-), ` + eventsCTE(12, "ins") + `
+), ` + eventsCTE(13, "ins") + `
 SELECT count(*) FROM ins`
 
 // updateComplaintSQL replaces a complaint at version $2 of client $3
-// ($4..$12 the columns) and stores the events ($13), in one statement
+// ($4..$13 the columns) and stores the events ($14), in one statement
 // that writes nothing unless the version and the client match and the
 // client is live. It returns the number of complaints updated.
 var updateComplaintSQL = `WITH live AS (
 	SELECT id FROM crmkit_clients WHERE id = $3 AND merged_into IS NULL FOR SHARE
 ), upd AS (
 	UPDATE crmkit_complaints SET version = $2 + 1, status = $4, handler = $5, received_at = $6,
-		acknowledge_due = $7, resolve_due = $8, requested_value = $9, requested_currency = $10, doc = $11, on_hold = $12
+		acknowledge_due = $7, resolve_due = $8, requested_value = $9, requested_currency = $10, doc = $11, on_hold = $12,
+		held_since = $13
 	WHERE id = $1 AND version = $2 AND client_id = $3 AND EXISTS (SELECT 1 FROM live)
 	RETURNING id
-), ` + eventsCTE(13, "upd") + `
+), ` + eventsCTE(14, "upd") + `
 SELECT count(*) FROM upd`
 
 // moveComplaintsSQL hands the complaints of client $2 to client $1, each
@@ -60,8 +61,9 @@ const moveComplaintsSQL = "UPDATE crmkit_complaints SET client_id = $1, version 
 
 // complaintDoc is crm.Complaint less its columns (id, version, client_id,
 // status, handler, received_at, acknowledge_due, resolve_due, the
-// requested value). The on_hold column is derived from Holds and written
-// beside it, so overdue listings can leave held complaints out.
+// requested value). The on_hold and held_since columns are derived from
+// Holds and written beside it, so that overdue listings can tell a
+// deadline a hold stopped from one missed before the hold began.
 type complaintDoc struct {
 	Contact        uuid.UUID            `json:"contact,omitzero"`
 	Refs           complaintRefsDoc     `json:"refs,omitzero"`
@@ -163,6 +165,7 @@ type suggestedCodeDoc struct {
 type rootCauseDoc struct {
 	Code       string    `json:"code,omitempty"`
 	Text       string    `json:"text,omitempty"`
+	Suggested  string    `json:"suggested,omitempty"`
 	Agrees     bool      `json:"agrees,omitempty"`
 	At         time.Time `json:"at,omitzero"`
 	By         uuid.UUID `json:"by,omitzero"`
@@ -224,11 +227,12 @@ type complaintParams struct {
 	currency              pgtype.Text
 	doc                   []byte
 	onHold                bool
+	heldSince             pgtype.Timestamptz // the current hold's start; NULL when not on hold
 }
 
 // args returns the column parameters in statement order.
 func (p *complaintParams) args() []any {
-	return []any{p.status, p.handler, p.received, p.ackDue, p.due, p.value, p.currency, p.doc, p.onHold}
+	return []any{p.status, p.handler, p.received, p.ackDue, p.due, p.value, p.currency, p.doc, p.onHold, p.heldSince}
 }
 
 func encodeComplaint(c *crm.Complaint) (*complaintParams, error) {
@@ -275,7 +279,7 @@ func encodeComplaint(c *crm.Complaint) (*complaintParams, error) {
 		doc.Suggestion = d
 	}
 	if rc := c.RootCause; rc != nil {
-		doc.RootCause = &rootCauseDoc{Code: rc.Code, Text: rc.Text, Agrees: rc.AgreesWithSuggestion, At: instant(rc.At),
+		doc.RootCause = &rootCauseDoc{Code: rc.Code, Text: rc.Text, Suggested: rc.Suggested, Agrees: rc.AgreesWithSuggestion, At: instant(rc.At),
 			By: rc.By, OnBehalfOf: rc.OnBehalfOf}
 	}
 	for _, a := range c.Actions {
@@ -299,6 +303,9 @@ func encodeComplaint(c *crm.Complaint) (*complaintParams, error) {
 		due:      tstz(c.ResolveDue),
 		doc:      raw,
 		onHold:   c.OnHold(),
+	}
+	if h, held := c.Hold(); held {
+		p.heldSince = tstz(h.From)
 	}
 	p.value, p.currency = amountColumns(c.Requested.Value)
 	return p, nil
@@ -354,7 +361,7 @@ func decodeComplaintDoc(data []byte, c *crm.Complaint) error {
 		c.Suggestion = sg
 	}
 	if rc := doc.RootCause; rc != nil {
-		c.RootCause = &crm.RootCause{Code: rc.Code, Text: rc.Text, AgreesWithSuggestion: rc.Agrees, At: readInstant(rc.At),
+		c.RootCause = &crm.RootCause{Code: rc.Code, Text: rc.Text, Suggested: rc.Suggested, AgreesWithSuggestion: rc.Agrees, At: readInstant(rc.At),
 			By: rc.By, OnBehalfOf: rc.OnBehalfOf}
 	}
 	for _, a := range doc.Actions {
@@ -537,8 +544,12 @@ func (s *Store) ListComplaints(ctx context.Context, f crm.ComplaintFilter, p sto
 		// Stored deadlines are whole microseconds: due < asOf exactly when
 		// due < asOf rounded up to the microsecond.
 		t := arg(ceilMicro(f.OverdueAt))
-		where = append(where, "NOT on_hold AND ((status = 'received' AND acknowledge_due < "+t+
-			") OR (status IN ('received', 'acknowledged', 'investigating') AND resolve_due < "+t+"))")
+		// A hold stops only the deadlines still ahead when it began
+		// (crm.Complaint.OverdueAt).
+		where = append(where, "((status = 'received' AND acknowledge_due < "+t+
+			" AND (held_since IS NULL OR held_since > acknowledge_due))"+
+			" OR (status IN ('received', 'acknowledged', 'investigating') AND resolve_due < "+t+
+			" AND (held_since IS NULL OR held_since > resolve_due)))")
 	}
 	if f.Handler != uuid.Nil {
 		where = append(where, "handler = "+arg(pgid(f.Handler)))

@@ -1,6 +1,8 @@
 package postgres_test
 
 import (
+	"io/fs"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -85,4 +87,31 @@ func TestDelegationOverlapRepeatableReadDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, stored, "exactly one of %d overlapping creates succeeds; errors: %v", n, errs)
 	assert.Len(t, all, 1)
+}
+
+// Migration 0007 gives complaints on hold their hold's start as
+// held_since: run its backfill on rows whose held_since was cleared.
+func TestComplaintHeldSinceBackfill(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	w := newParityWorld(t, f.st)
+	cp, err := w.svc.ReceiveComplaint(ctx, w.actor, crm.NewComplaint{ClientID: w.cl.ID, Channel: crm.ChannelEmail,
+		ReceivedAt: w.clk.Now(), Subject: "s", Description: "Коробки пришли смятыми"})
+	require.NoError(t, err)
+	held, err := w.svc.HoldComplaint(ctx, w.actor, cp.ID, "ждём фото")
+	require.NoError(t, err)
+	h, ok := held.Hold()
+	require.True(t, ok)
+	_, err = f.pool.Exec(ctx, "UPDATE crmkit_complaints SET held_since = NULL")
+	require.NoError(t, err)
+
+	migration, err := fs.ReadFile(postgres.Migrations(), "0007_complaint_held_since.sql")
+	require.NoError(t, err)
+	text := string(migration)
+	backfill := text[strings.Index(text, "UPDATE"):strings.Index(text, "-- Overdue listings")]
+	_, err = f.pool.Exec(ctx, backfill)
+	require.NoError(t, err)
+	var since time.Time
+	require.NoError(t, f.pool.QueryRow(ctx, "SELECT held_since FROM crmkit_complaints WHERE id = $1", cp.ID).Scan(&since))
+	assert.True(t, h.From.Equal(since), "held_since %s, hold from %s", since, h.From)
 }

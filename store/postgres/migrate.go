@@ -19,7 +19,7 @@ var migrationFiles embed.FS
 
 // SchemaVersion is the version of the schema this package works with: the
 // number of its newest migration.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // migrateLock is the key of the advisory lock Migrate holds, so that two
 // processes starting at once apply each migration once ("crmkit" in

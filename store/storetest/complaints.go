@@ -37,7 +37,7 @@ func RunComplaints(t *testing.T, h Harness) {
 		{"the store keeps copies of complaints", complaintCopies},
 		{"complaints list by (ReceivedAt, id) and resume exactly after any cursor", complaintListing},
 		{"ComplaintFilter selects exactly the matching complaints", complaintFilter},
-		{"a complaint on hold is not listed as overdue until its hold ends", complaintOnHoldNotOverdue},
+		{"a hold keeps a complaint out of overdue listings only for deadlines still ahead when it began", complaintOnHoldNotOverdue},
 		{"a merge moves complaints to the survivor with their next version", complaintMerge},
 		{"concurrent read-modify-write of a complaint loses no update", complaintNoLostUpdate},
 		{"service: concurrent complaint changes lose no update", complaintServiceNoLostUpdate},
@@ -369,12 +369,28 @@ func complaintOnHoldNotOverdue(t *testing.T, k *kit) {
 	require.NoError(t, k.s.UpdateComplaint(k.ctx, cur, nil), "contract: UpdateComplaint at the stored version succeeds")
 	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID, held.ID}, idsOf(k.complaints(f)),
 		"contract: a complaint whose hold ended is listed as overdue again")
-	// Held again: left out again.
+	// Held again after its deadlines had passed: a hold does not hide a
+	// breach, so it stays overdue.
 	cur = k.mustGetComplaint(held.ID)
 	cur.Holds = append(cur.Holds, crm.ComplaintHold{From: at(80), Reason: "нет доступа на объект", By: k.user})
 	require.NoError(t, k.s.UpdateComplaint(k.ctx, cur, nil), "contract: UpdateComplaint at the stored version succeeds")
-	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID}, idsOf(k.complaints(f)),
-		"contract: a complaint put on hold again leaves overdue listings")
+	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID, held.ID}, idsOf(k.complaints(f)),
+		"contract: a complaint held after its deadline passed stays in overdue listings (ComplaintFilter.Match)")
+
+	// Held between its deadlines: the acknowledgement, missed before the
+	// hold, keeps a received complaint overdue; once acknowledged, the
+	// resolution (still ahead when the hold began) does not.
+	between := late.Clone()
+	between.ID = k.newID()
+	between.Holds = []crm.ComplaintHold{{From: at(55), Reason: "ждём акт", By: k.user}}
+	k.mustCreateComplaint(between)
+	assert.Contains(t, idsOf(k.complaints(f)), between.ID,
+		"contract: an acknowledgement missed before the hold keeps the complaint overdue")
+	cur = k.mustGetComplaint(between.ID)
+	cur.Status, cur.AcknowledgedAt = crm.ComplaintAcknowledged, at(56)
+	require.NoError(t, k.s.UpdateComplaint(k.ctx, cur, nil), "contract: UpdateComplaint at the stored version succeeds")
+	assert.NotContains(t, idsOf(k.complaints(f)), between.ID,
+		"contract: a resolution still ahead when the hold began is not overdue while the hold lasts")
 }
 
 func complaintMerge(t *testing.T, k *kit) {
