@@ -97,3 +97,21 @@ func daysEN(n int64) string {
 	}
 	return "days"
 }
+
+// fmtAgainst writes x as fmtDec does, with more places when needed so that
+// x, if it differs from any of cuts, does not print equal to it: a figure
+// that decided a comparison is never shown on the other side of it.
+func fmtAgainst(x decimal.Decimal, places int32, cuts ...decimal.Decimal) (en, ru string) {
+	for p := places; p < places+20; p++ {
+		clash := false
+		for _, c := range cuts {
+			if !x.Equal(c) && x.Round(p).Equal(c.Round(p)) {
+				clash = true
+			}
+		}
+		if !clash {
+			return fmtDec(x, p)
+		}
+	}
+	return fmtDec(x, places+20)
+}

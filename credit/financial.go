@@ -439,7 +439,7 @@ func (r AltmanResult) Reason() Reason {
 			EN: fmt.Sprintf("%s cannot be computed (%s)", name, in),
 			RU: fmt.Sprintf("%s не рассчитать (%s)", name, in)}
 	}
-	zEN, zRU := fmtDec(r.Z, 2)
+	zEN, zRU := fmtAgainst(r.Z, 2, r.Distress, r.Safe)
 	dEN, dRU := fmtDec(r.Distress, 2)
 	sEN, sRU := fmtDec(r.Safe, 2)
 	switch r.Zone {

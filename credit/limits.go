@@ -184,6 +184,9 @@ func (m ShareOfWorkingCapital) Recommend(p Profile) (Recommendation, error) {
 }
 
 func checkShare(method string, share decimal.Decimal) error {
+	if err := boundedDec(method+".share", share); err != nil {
+		return err
+	}
 	if !share.IsPositive() || share.GreaterThan(decimal.NewFromInt(1)) {
 		return invalidf(method+".share", CodeOutOfRange, share.String(), "a share lies in (0, 1]", "доля должна быть в (0, 1]")
 	}
@@ -243,6 +246,12 @@ func (m PurchasesMultiple) Name() string { return "purchases_multiple" }
 // Recommend implements LimitMethod.
 func (m PurchasesMultiple) Recommend(p Profile) (Recommendation, error) {
 	name := m.Name()
+	if err := boundedDec(name+".multiple", m.Multiple); err != nil {
+		return Recommendation{}, err
+	}
+	if err := boundedDec(name+".without_index", m.WithoutIndex); err != nil {
+		return Recommendation{}, err
+	}
 	if !m.Multiple.IsPositive() || m.Multiple.GreaterThan(decimal.NewFromInt(120)) {
 		return Recommendation{}, invalid(name+".multiple", CodeOutOfRange, m.Multiple.String())
 	}
@@ -254,6 +263,12 @@ func (m PurchasesMultiple) Recommend(p Profile) (Recommendation, error) {
 		adj = defaultIndexAdjustments
 	}
 	for i, a := range adj {
+		if err := boundedDec(fmt.Sprintf("%s.adjustments[%d].min_index", name, i), a.MinIndex); err != nil {
+			return Recommendation{}, err
+		}
+		if err := boundedDec(fmt.Sprintf("%s.adjustments[%d].factor", name, i), a.Factor); err != nil {
+			return Recommendation{}, err
+		}
 		if a.Factor.IsNegative() || a.Factor.GreaterThan(decimal.NewFromInt(1)) {
 			return Recommendation{}, invalid(fmt.Sprintf("%s.adjustments[%d].factor", name, i), CodeOutOfRange, a.Factor.String())
 		}
@@ -277,7 +292,11 @@ func (m PurchasesMultiple) Recommend(p Profile) (Recommendation, error) {
 				best, factor, found = a.MinIndex, a.Factor, true
 			}
 		}
-		iEN, iRU := fmtDec(idx, 0)
+		cuts := make([]decimal.Decimal, len(adj))
+		for i, a := range adj {
+			cuts[i] = a.MinIndex
+		}
+		iEN, iRU := fmtAgainst(idx, 0, cuts...)
 		fEN, fRU := fmtDec(factor, 4)
 		why = Reason{Code: "payment_adjustment",
 			EN: fmt.Sprintf("payment index %s: factor %s", iEN, fEN),
@@ -367,6 +386,9 @@ func RecommendLimit(p Profile, opts LimitOptions, methods ...LimitMethod) (Limit
 	if len(methods) == 0 {
 		return LimitAdvice{}, invalid("methods", CodeRequired, "")
 	}
+	if err := boundedDec("options.step", opts.Step); err != nil {
+		return LimitAdvice{}, err
+	}
 	step := opts.Step
 	if step.IsZero() {
 		step = decimal.New(1, -p.Currency.MinorUnits())
@@ -435,4 +457,23 @@ func roundDownTo(a money.Amount, step decimal.Decimal) money.Amount {
 		return money.Zero(a.Currency())
 	}
 	return out
+}
+
+// Bounds on a host-built decimal parameter (a share, a step, a multiple, a
+// threshold): comparing or rounding a decimal with an extreme exponent
+// makes shopspring/decimal build a power of ten with that many digits.
+const (
+	maxParamExp    = 30
+	maxParamDigits = 40
+)
+
+// boundedDec refuses a decimal whose exponent or number of digits is
+// beyond any real parameter, before anything compares or rounds it.
+func boundedDec(field string, d decimal.Decimal) error {
+	if e := d.Exponent(); e < -maxParamExp || e > maxParamExp || d.NumDigits() > maxParamDigits {
+		return invalidf(field, CodeOutOfRange, fmt.Sprintf("%de%d", d.Sign(), d.Exponent()),
+			fmt.Sprintf("at most %d digits and an exponent within ±%d", maxParamDigits, maxParamExp),
+			fmt.Sprintf("не больше %d цифр и показатель степени в пределах ±%d", maxParamDigits, maxParamExp))
+	}
+	return nil
 }

@@ -84,6 +84,9 @@ func (o PaymentOptions) withDefaults() (PaymentOptions, error) {
 	if o.TrendMonths == 0 {
 		o.TrendMonths = 3
 	}
+	if err := boundedDec("options.trend_tolerance", o.TrendTolerance); err != nil {
+		return o, err
+	}
 	if o.TrendTolerance.IsZero() {
 		o.TrendTolerance = decimal.NewFromInt(5)
 	}
@@ -424,7 +427,7 @@ func paymentIndex(items []payItem, scale []IndexPoint) Figure {
 func (pb PaymentBehaviour) Reasons() []Reason {
 	var out []Reason
 	if pb.Index.OK() {
-		en, ru := fmtDec(pb.Index.Value, 0)
+		en, ru := fmtAgainst(pb.Index.Value, 0, decimal.NewFromInt(80))
 		out = append(out, Reason{Code: "payment_index",
 			EN: fmt.Sprintf("payment index %s (80 = pays on terms)", en),
 			RU: fmt.Sprintf("индекс платёжной дисциплины %s (80 — платит в срок)", ru)})

@@ -101,6 +101,9 @@ func (p SolvencyPolicy) Validate() error {
 	}
 	for i, r := range p.Rules {
 		f := fmt.Sprintf("policy.rules[%d]", i)
+		if err := boundedDec(f+".threshold", r.Threshold); err != nil {
+			return err
+		}
 		if r.Then.Severity() < 0 {
 			return invalid(f+".then", CodeUnknownValue, string(r.Then))
 		}
@@ -250,7 +253,8 @@ func (r SolvencyRule) eval(p Profile) (bool, Reason, error) {
 		if !decimal.NewFromFloat(p.Score.Total).LessThan(r.Threshold) {
 			return false, Reason{}, nil
 		}
-		return true, mk(fmt.Sprintf("score %s below %s", fltEN(p.Score.Total, 2), thEN), fmt.Sprintf("балл %s ниже %s", fltRU(p.Score.Total, 2), thRU)), nil
+		sEN, sRU := fmtAgainst(decimal.NewFromFloat(p.Score.Total), 2, r.Threshold)
+		return true, mk(fmt.Sprintf("score %s below %s", sEN, thEN), fmt.Sprintf("балл %s ниже %s", sRU, thRU)), nil
 	case WhenScoreUnavailable:
 		return p.Score == nil, mk("no score", "нет скорингового балла"), nil
 	case WhenAltmanZone:
@@ -323,7 +327,7 @@ func (r SolvencyRule) eval(p Profile) (bool, Reason, error) {
 		if !f.Value.GreaterThan(r.Threshold) {
 			return false, Reason{}, nil
 		}
-		en, ru := fmtDec(f.Value, 2)
+		en, ru := fmtAgainst(f.Value, 2, r.Threshold)
 		return true, mk("debt-to-equity "+en+" above "+thEN, "отношение долга к капиталу "+ru+" выше "+thRU), nil
 	case WhenCurrentRatioBelow, WhenInterestCoverBelow, WhenReturnOnAssetsBelow:
 		if p.Financials == nil {
@@ -340,7 +344,7 @@ func (r SolvencyRule) eval(p Profile) (bool, Reason, error) {
 		if !f.OK() || !f.Value.LessThan(r.Threshold) {
 			return false, Reason{}, nil
 		}
-		vEN, vRU := fmtDec(f.Value, 2)
+		vEN, vRU := fmtAgainst(f.Value, 2, r.Threshold)
 		return true, mk(en+" "+vEN+" below "+thEN, ru+" "+vRU+" ниже "+thRU), nil
 	}
 	return false, Reason{}, nil
