@@ -103,15 +103,69 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Start returns the first instant of the date in loc (UTC when nil). In a
-// zone whose clocks jump at midnight, that is the first instant that
-// exists on the date.
+// Start returns the first instant of the date in loc (UTC when nil): the
+// first instant whose date in loc is d or later. That is midnight, unless
+// the clocks jump at midnight: where they skip it (00:00 becomes 01:00),
+// the date starts at the jump, and where midnight happens twice (01:00
+// goes back to 00:00), at its first occurrence. A date the zone skips
+// altogether (Samoa's 30 December 2011) starts where the next one does.
 func (d Date) Start(loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	midnight := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	from, to := t.ZoneBounds()
+	settled := from.IsZero() || t.Sub(from) >= maxJump
+	if settled && (to.IsZero() || to.Sub(t) >= maxJump) {
+		// No clock change anywhere near: midnight exists, once.
+		return t
+	}
+	if _, offset := t.Zone(); t.Unix()+int64(offset) == midnight.Unix() {
+		// t reads midnight. It is the first instant to read the date
+		// unless an earlier period, which can only be the one just before
+		// t's, read midnight or later before the clocks went back.
+		if settled {
+			return t
+		}
+		before := from.Add(-time.Nanosecond)
+		_, prevOffset := before.Zone()
+		if prevFrom, _ := before.ZoneBounds(); from.Unix()+int64(prevOffset) <= midnight.Unix() && (prevFrom.IsZero() || t.Sub(prevFrom) >= maxJump) {
+			return t
+		}
+	}
+	// Walk the zone's periods back from well after midnight to well before
+	// it. Within one period the wall clock runs evenly, so the first
+	// instant in it that reads d or later is the later of the period's
+	// start and the instant its offset makes midnight. The walk uses only
+	// the start of each period: Go reports a wrong end for some (see
+	// https://github.com/golang/go/issues/81583).
+	earliest := midnight.Add(-maxJump)
+	at := midnight.Add(maxJump).In(loc) // the last instant of the period looked at
+	first := at
+	for {
+		from, _ := at.ZoneBounds()
+		_, offset := at.Zone()
+		c := midnight.Add(-time.Duration(offset) * time.Second)
+		if !from.IsZero() && c.Before(from) {
+			c = from
+		}
+		if !c.After(at) {
+			first = c
+		}
+		if from.IsZero() || !from.After(earliest) || from.After(at) {
+			return first.In(loc)
+		}
+		at = from.Add(-time.Nanosecond)
+	}
 }
+
+// maxJump is more than any jump of the wall clock at a change of a time
+// zone's offset (the largest, Samoa's in 2011, skipped a day), and more
+// than the largest offset: an instant that far from every change reads
+// the time time.Date was asked for, and no instant that far before a
+// midnight reads a later time.
+const maxJump = 48 * time.Hour
 
 // AddDays returns the date n days later (earlier for negative n).
 func (d Date) AddDays(n int) Date {

@@ -107,6 +107,83 @@ func TestDateOfAndStart(t *testing.T) {
 	assert.Equal(t, time.UTC, MustDate(2026, time.January, 1).Start(nil).Location())
 }
 
+// Where the clocks jump at midnight, a date starts at its first instant,
+// not at time.Date's reading of a midnight that does not exist or happens
+// twice.
+func TestStartWhereClocksJumpAtMidnight(t *testing.T) {
+	cases := []struct {
+		name string
+		zone string
+		date Date
+		want time.Time // in UTC
+	}{
+		{"Brazil springs forward over midnight", "America/Sao_Paulo", MustDate(2018, time.November, 4), time.Date(2018, time.November, 4, 3, 0, 0, 0, time.UTC)},
+		{"Cuba springs forward over midnight", "America/Havana", MustDate(2024, time.March, 10), time.Date(2024, time.March, 10, 5, 0, 0, 0, time.UTC)},
+		{"Chile springs forward over midnight", "America/Santiago", MustDate(2024, time.September, 8), time.Date(2024, time.September, 8, 4, 0, 0, 0, time.UTC)},
+		{"Lebanon springs forward over midnight east of Greenwich", "Asia/Beirut", MustDate(2021, time.March, 28), time.Date(2021, time.March, 27, 22, 0, 0, 0, time.UTC)},
+		{"Chile falls back at midnight: the day before is 25 hours", "America/Santiago", MustDate(2024, time.April, 7), time.Date(2024, time.April, 7, 4, 0, 0, 0, time.UTC)},
+		{"Cuba has midnight twice: the first", "America/Havana", MustDate(2024, time.November, 3), time.Date(2024, time.November, 3, 4, 0, 0, 0, time.UTC)},
+		{"Jordan has midnight twice east of Greenwich: the first", "Asia/Amman", MustDate(2021, time.October, 29), time.Date(2021, time.October, 28, 21, 0, 0, 0, time.UTC)},
+		{"Newfoundland went back from 00:01 to 23:01 of the day before", "America/St_Johns", MustDate(2010, time.November, 7), time.Date(2010, time.November, 7, 2, 30, 0, 0, time.UTC)},
+		{"Samoa skipped 30 December 2011: it starts with the 31st", "Pacific/Apia", MustDate(2011, time.December, 30), time.Date(2011, time.December, 30, 10, 0, 0, 0, time.UTC)},
+		{"an ordinary midnight", "Europe/Berlin", MustDate(2026, time.March, 29), time.Date(2026, time.March, 28, 23, 0, 0, 0, time.UTC)},
+		{"a midnight where Go misreports the zone's bounds (golang/go#81583)", "Europe/Berlin", MustDate(2041, time.January, 1), time.Date(2040, time.December, 31, 23, 0, 0, 0, time.UTC)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			loc, err := time.LoadLocation(c.zone)
+			require.NoError(t, err)
+			start := c.date.Start(loc)
+			assert.Truef(t, c.want.Equal(start), "Start = %s, want %s", start, c.want.In(loc))
+			assert.Equal(t, loc, start.Location())
+			assert.False(t, DateOf(start, loc).Before(c.date), "Start lies on the date (or a later one, if the date was skipped)")
+			assert.True(t, DateOf(start.Add(-time.Nanosecond), loc).Before(c.date), "the instant before Start lies on an earlier date")
+		})
+	}
+	loc, err := time.LoadLocation("Pacific/Apia")
+	require.NoError(t, err)
+	assert.True(t, MustDate(2011, time.December, 31).Start(loc).Equal(MustDate(2011, time.December, 30).Start(loc)))
+}
+
+// startZones are zones whose clocks jump at or across midnight, and a
+// few whose clocks do not.
+var startZones = []string{
+	"America/Santiago", "America/Havana", "America/Asuncion", "America/Sao_Paulo", "America/St_Johns",
+	"Asia/Beirut", "Asia/Tehran", "Asia/Amman", "Africa/Cairo", "Pacific/Apia",
+	"Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC",
+}
+
+// Start is the first instant whose date is the date or later, on dates
+// around clock changes.
+func TestPropertyStartIsFirstInstant(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		loc, err := time.LoadLocation(rapid.SampledFrom(startZones).Draw(t, "zone"))
+		require.NoError(t, err)
+		at := time.Date(1970, time.January, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.Int64Range(0, 130*365*24).Draw(t, "hour")) * time.Hour)
+		// Aim at the date of the next clock change, or a day near it.
+		if _, end := at.In(loc).ZoneBounds(); !end.IsZero() {
+			at = end
+		}
+		d := DateOf(at, loc).AddDays(rapid.IntRange(-2, 2).Draw(t, "days"))
+		start := d.Start(loc)
+		if got := DateOf(start, loc); got.Before(d) {
+			t.Fatalf("Start(%s) = %s lies on %s", d, start, got)
+		}
+		if got := DateOf(start.Add(-time.Nanosecond), loc); !got.Before(d) {
+			t.Fatalf("the instant before Start(%s) = %s lies on %s", d, start, got)
+		}
+		// Nothing earlier reads the date: no clock goes back two days.
+		for u := start.Add(-50 * time.Hour); u.Before(start); u = u.Add(time.Minute) {
+			if got := DateOf(u, loc); !got.Before(d) {
+				t.Fatalf("%s, before Start(%s) = %s, lies on %s", u.In(loc), d, start, got)
+			}
+		}
+		if next := d.AddDays(1).Start(loc); next.Before(start) {
+			t.Fatalf("Start(%s) = %s is before Start(%s) = %s", d.AddDays(1), next, d, start)
+		}
+	})
+}
+
 func TestArithmeticTable(t *testing.T) {
 	d := MustDate(2026, time.January, 31)
 	assert.Equal(t, MustDate(2026, time.February, 28), d.AddMonths(1))

@@ -20,13 +20,25 @@
 // Periods are wall-clock times in the calendar's zone, and business time
 // is real elapsed time within them. On the night clocks go forward a
 // period that spans the change is an hour shorter; on the night they go
-// back, an hour longer. A wall time that does not exist that night is
-// read as Go's time.Date reads it, and overlaps this creates are counted
-// once.
+// back, an hour longer.
+//
+// The edges of a day hold even where the clocks jump at midnight: a day
+// starts at its first instant (see civil.Date.Start) and ends where the
+// next day starts, and 00:00 and 24:00 are those two instants. Where the
+// clocks skip from 00:00 to 01:00 (Chile, Cuba, Paraguay, Lebanon, Iran,
+// Egypt), the day, and a period from 00:00, starts at 01:00, and the day
+// before keeps its full length; where they go back from 00:00 to 23:00,
+// the day before has 25 hours and a period to 24:00 takes in the repeated
+// hour; where they go back from 01:00 to a second 00:00 (Cuba, Jordan),
+// the day starts at the first midnight. Any other wall time that does not
+// exist, or exists twice, that night is read as Go's time.Date reads it,
+// kept within its day, and overlaps this creates are counted once.
 //
 // Dates (holidays, extra working days) are civil dates, not instants: a
 // Date never shifts with a time zone. The date of an instant is the date
-// in the calendar's zone.
+// in the calendar's zone; only where the clocks went back across midnight
+// (Newfoundland's, from 00:01 to 23:01, until 2010) does the repeated
+// stretch of the old date belong to the new one, which has already begun.
 //
 // The work is bounded whatever the input: a calendar with no working time
 // in its week is refused by New rather than looping for ever, and Add and

@@ -13,8 +13,12 @@ func FuzzCalendar(f *testing.F) {
 	f.Add("00:00-24:00", "", "2026-03-29", int64(1), int64(1774740000), uint8(0))
 	f.Add("", "", "", int64(1<<62), int64(0), uint8(2))
 	f.Add("23:59-24:00", "02:00-03:00", "9999-12-31", int64(1<<63-1), int64(253402000000), uint8(3))
+	// Chile skips Sunday's midnight: Saturday 7 September 2024 23:30 plus
+	// ten minutes; Lebanon skips it east of Greenwich.
+	f.Add("00:00-24:00", "00:00-24:00", "", int64(10*60e9), int64(1725766200), uint8(4))
+	f.Add("00:00-24:00", "00:00-24:00", "", int64(400*3600e9), int64(1616846400), uint8(5))
 	locs := []*time.Location{time.UTC}
-	for _, name := range []string{"Europe/Berlin", "Europe/Moscow", "Australia/Lord_Howe"} {
+	for _, name := range []string{"Europe/Berlin", "Europe/Moscow", "Australia/Lord_Howe", "America/Santiago", "Asia/Beirut"} {
 		if loc, err := time.LoadLocation(name); err == nil {
 			locs = append(locs, loc)
 		}

@@ -7,7 +7,14 @@ import (
 	"pgregory.net/rapid"
 )
 
-var zones = []string{"Europe/Berlin", "Europe/Moscow", "America/New_York", "Australia/Lord_Howe", "UTC", "Asia/Kolkata"}
+// zones mixes zones without DST, with DST at night, and with clocks that
+// jump at midnight: forward (Santiago, Havana, Asuncion, Beirut, Tehran,
+// Cairo), back to 23:00 of the day before (Santiago, Asuncion, Beirut,
+// Tehran, Cairo) or back to a second midnight (Havana, Amman).
+var zones = []string{
+	"Europe/Berlin", "Europe/Moscow", "America/New_York", "Australia/Lord_Howe", "UTC", "Asia/Kolkata",
+	"America/Santiago", "America/Havana", "America/Asuncion", "Asia/Beirut", "Asia/Tehran", "Africa/Cairo", "Asia/Amman",
+}
 
 // genSchedule draws a valid calendar: a zone with or without DST, random
 // periods per weekday (at least one somewhere), holidays and extra
@@ -61,8 +68,17 @@ func genSchedule(t *rapid.T) *Schedule {
 	return s
 }
 
-func genInstant(t *rapid.T, label string) time.Time {
-	return time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.Int64Range(0, 12*365*24*3600).Draw(t, label)) * time.Second)
+// genInstant draws an instant in mid-2019 to mid-2031, half the time
+// within a day and a half of one of the schedule's clock changes, where
+// the day edges move.
+func genInstant(t *rapid.T, s *Schedule, label string) time.Time {
+	at := time.Date(2019, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.Int64Range(0, 12*365*24*3600).Draw(t, label)) * time.Second)
+	if rapid.Bool().Draw(t, label+"_near_change") {
+		if _, change := at.In(s.Location()).ZoneBounds(); !change.IsZero() {
+			at = change.Add(time.Duration(rapid.Int64Range(-36*60, 36*60).Draw(t, label+"_minutes")) * time.Minute)
+		}
+	}
+	return at
 }
 
 func genDuration(t *rapid.T, label string) time.Duration {
@@ -79,7 +95,7 @@ func genDuration(t *rapid.T, label string) time.Duration {
 func TestPropertyBetweenInvertsAdd(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genSchedule(t)
-		start := genInstant(t, "start")
+		start := genInstant(t, s, "start")
 		d := genDuration(t, "d")
 		end := s.Add(start, d)
 		if got := s.Between(start, end); got != d {
@@ -95,7 +111,7 @@ func TestPropertyBetweenInvertsAdd(t *testing.T) {
 func TestPropertyAddMonotonic(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genSchedule(t)
-		start := genInstant(t, "start")
+		start := genInstant(t, s, "start")
 		d1, d2 := genDuration(t, "d1"), genDuration(t, "d2")
 		if d1 > d2 {
 			d1, d2 = d2, d1
@@ -115,7 +131,7 @@ func TestPropertyAddMonotonic(t *testing.T) {
 func TestPropertyBetweenMatchesWalk(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genSchedule(t)
-		a, b := genInstant(t, "a"), genInstant(t, "b")
+		a, b := genInstant(t, s, "a"), genInstant(t, s, "b")
 		if b.Before(a) {
 			a, b = b, a
 		}
@@ -137,7 +153,7 @@ func TestPropertyBetweenMatchesWalk(t *testing.T) {
 func TestPropertyDeadlineInWorkingTime(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genSchedule(t)
-		start := genInstant(t, "start")
+		start := genInstant(t, s, "start")
 		end := s.Add(start, genDuration(t, "d"))
 		if !s.Working(end.Add(-time.Nanosecond)) {
 			t.Fatalf("the instant before deadline %s is not working time", end)

@@ -134,20 +134,59 @@ func (s *Schedule) periodsOf(day int64) []Period {
 // interval is a working period of one day as instants.
 type interval struct{ start, end time.Time }
 
+// dayStart remembers the first instant of one day, so that a walk over
+// consecutive days works out the start of each only once.
+type dayStart struct {
+	day int64
+	at  time.Time
+}
+
 // intervals returns the working intervals of a day as instants, in order,
-// without overlaps (a period spanning a clock change may come out shorter,
-// longer or empty).
-func (s *Schedule) intervals(day int64, buf []interval) []interval {
+// without overlaps. A day runs from its first instant to the next day's
+// (civil.Date.Start), so a period from 00:00 starts when the day does and
+// one to 24:00 ends when the next day starts, even where the clocks jump
+// at midnight. Other bounds are wall times read as time.Date reads them,
+// kept within the day; a period spanning a clock change may come out
+// shorter, longer or empty. memo, when not nil, carries the next day's
+// start from one call to the next.
+func (s *Schedule) intervals(day int64, buf []interval, memo *dayStart) []interval {
 	buf = buf[:0]
 	ps := s.periodsOf(day)
 	if len(ps) == 0 {
 		return buf
 	}
 	d := dateOfDay(day)
+	midnight := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, s.loc)
+	if calm(midnight) {
+		// The wall clock runs evenly from this midnight to the next.
+		for _, p := range ps {
+			buf = append(buf, interval{midnight.Add(p.From), midnight.Add(p.To)})
+		}
+		if memo != nil {
+			*memo = dayStart{day + 1, midnight.Add(24 * time.Hour)}
+		}
+		return buf
+	}
+	var first time.Time
+	if memo != nil && memo.day == day && !memo.at.IsZero() {
+		first = memo.at
+	} else {
+		first = d.Start(s.loc)
+	}
+	next := d.AddDays(1).Start(s.loc)
+	if memo != nil {
+		*memo = dayStart{day + 1, next}
+	}
+	// Where one offset holds for the whole day, a wall time is the instant
+	// that offset gives it; else time.Date reads it.
+	var base time.Time
+	if _, to := first.ZoneBounds(); to.IsZero() || !to.Before(next) {
+		_, offset := first.Zone()
+		base = time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Add(-time.Duration(offset) * time.Second).In(s.loc)
+	}
 	var prevEnd time.Time
 	for _, p := range ps {
-		st := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, int(p.From), s.loc)
-		en := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, int(p.To), s.loc)
+		st, en := s.wall(d, p.From, base, first, next), s.wall(d, p.To, base, first, next)
 		if !prevEnd.IsZero() && st.Before(prevEnd) {
 			st = prevEnd
 		}
@@ -159,8 +198,63 @@ func (s *Schedule) intervals(day int64, buf []interval) []interval {
 	return buf
 }
 
-// dayOf returns the day number of t's date in the calendar's zone.
-func (s *Schedule) dayOf(t time.Time) int64 { return DateOf(t, s.loc).DayNumber() }
+// wall returns the instant of wall time w on date d, whose first instant
+// is first and whose next date starts at next: first for 00:00, next for
+// 24:00, else base+w when base (the instant the day's one offset makes
+// midnight) is set, or time.Date's reading of the wall time, brought into
+// [first, next].
+func (s *Schedule) wall(d Date, w time.Duration, base, first, next time.Time) time.Time {
+	var t time.Time
+	switch {
+	case w <= 0:
+		return first
+	case w >= 24*time.Hour:
+		return next
+	case !base.IsZero():
+		t = base.Add(w)
+	default:
+		t = time.Date(d.Year, d.Month, d.Day, 0, 0, 0, int(w), s.loc)
+	}
+	switch {
+	case t.Before(first):
+		return first
+	case t.After(next):
+		return next
+	}
+	return t
+}
+
+// maxJump is more than any jump of the wall clock at a change of a time
+// zone's offset (the largest, Samoa's in 2011, skipped a day).
+const maxJump = 48 * time.Hour
+
+// calm reports whether no change of t's zone offset lies within maxJump of
+// t: then the wall clock runs evenly for two days either side, so t reads
+// the wall time time.Date was asked for, and no earlier instant reads a
+// later one.
+func calm(t time.Time) bool {
+	from, to := t.ZoneBounds()
+	const jump = int64(maxJump / time.Second)
+	return (from.IsZero() || t.Unix()-from.Unix() >= jump) && (to.IsZero() || to.Unix()-t.Unix() >= jump)
+}
+
+// dayOf returns the number of the day t belongs to: the last day that has
+// started by t. That is t's date in the calendar's zone, except where the
+// clocks went back across midnight and the end of the previous date comes
+// again after the next one has started: those instants belong to the next
+// day, which holds them between its bounds.
+func (s *Schedule) dayOf(t time.Time) int64 {
+	t = t.In(s.loc)
+	y, m, dd := t.Date()
+	day := Date{Year: y, Month: m, Day: dd}.DayNumber()
+	if from, _ := t.ZoneBounds(); from.IsZero() || t.Unix()-from.Unix() >= int64(maxJump/time.Second) {
+		return day
+	}
+	for !t.Before(dateOfDay(day + 1).Start(s.loc)) {
+		day++
+	}
+	return day
+}
 
 // skippable returns how many whole weeks from the start of day may be
 // counted at the nominal weekly time: weeks with no special date and no
@@ -174,9 +268,16 @@ func (s *Schedule) skippable(day int64) (weeks, retry int64) {
 			weeks, retry = w, s.special[i].day+1
 		}
 	}
+	// The first transition after noon of the day before: that also finds
+	// a jump at the very start of the day (where midnight does not exist,
+	// the day starts at the jump) and is cheaper to look up than the
+	// day's first instant. A transition found before the day only means
+	// asking again a day later.
 	d := dateOfDay(day)
-	if _, end := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, s.loc).ZoneBounds(); !end.IsZero() {
-		tday := s.dayOf(end)
+	if _, end := time.Date(d.Year, d.Month, d.Day-1, 12, 0, 0, 0, s.loc).ZoneBounds(); !end.IsZero() {
+		// The date end reads is never after the day end belongs to, so
+		// the weeks counted stay clear of the transition.
+		tday := DateOf(end, s.loc).DayNumber()
 		if w := (tday - day - 1) / 7; w < weeks {
 			weeks, retry = w, tday+1
 		}
@@ -210,6 +311,7 @@ func (s *Schedule) Add(start time.Time, d time.Duration) time.Time {
 		return s.horizon
 	}
 	var buf [8]interval
+	var memo dayStart
 	ivs := buf[:0]
 	day := s.dayOf(cur)
 	retry := day + 1
@@ -226,7 +328,7 @@ func (s *Schedule) Add(start time.Time, d time.Duration) time.Time {
 		if day > s.maxDay {
 			return s.horizon
 		}
-		ivs = s.intervals(day, ivs)
+		ivs = s.intervals(day, ivs, &memo)
 		for _, iv := range ivs {
 			if !iv.end.After(cur) {
 				continue
@@ -265,6 +367,7 @@ func (s *Schedule) Between(a, b time.Time) time.Duration {
 		return 0
 	}
 	var buf [8]interval
+	var memo dayStart
 	ivs := buf[:0]
 	var total time.Duration
 	cur := a
@@ -280,7 +383,7 @@ func (s *Schedule) Between(a, b time.Time) time.Duration {
 				retry = day
 			}
 		}
-		ivs = s.intervals(day, ivs)
+		ivs = s.intervals(day, ivs, &memo)
 		for _, iv := range ivs {
 			st, en := iv.start, iv.end
 			if st.Before(cur) {
@@ -304,9 +407,10 @@ func (s *Schedule) Between(a, b time.Time) time.Duration {
 func (s *Schedule) Next(t time.Time) time.Time {
 	cur := s.clamp(t)
 	var buf [8]interval
+	var memo dayStart
 	ivs := buf[:0]
 	for day := s.dayOf(cur); day <= s.maxDay; day++ {
-		ivs = s.intervals(day, ivs)
+		ivs = s.intervals(day, ivs, &memo)
 		for _, iv := range ivs {
 			if !iv.end.After(cur) {
 				continue
@@ -326,7 +430,7 @@ func (s *Schedule) Working(t time.Time) bool {
 		return false
 	}
 	var buf [8]interval
-	for _, iv := range s.intervals(s.dayOf(t), buf[:0]) {
+	for _, iv := range s.intervals(s.dayOf(t), buf[:0], nil) {
 		if !t.Before(iv.start) && t.Before(iv.end) {
 			return true
 		}

@@ -264,7 +264,7 @@ func TestNextWorkingAndHorizon(t *testing.T) {
 func naiveBetween(s *Schedule, a, b time.Time) time.Duration {
 	var total time.Duration
 	for day := s.dayOf(a); day <= s.dayOf(b); day++ {
-		for _, iv := range s.intervals(day, nil) {
+		for _, iv := range s.intervals(day, nil, nil) {
 			st, en := iv.start, iv.end
 			if st.Before(a) {
 				st = a
@@ -278,4 +278,150 @@ func naiveBetween(s *Schedule, a, b time.Time) time.Duration {
 		}
 	}
 	return total
+}
+
+// roundTheClock is a calendar that works 24 hours a day, every day, in zone.
+func roundTheClock(t *testing.T, zone string) *Schedule {
+	t.Helper()
+	c := Calendar{Location: mustLoad(t, zone)}
+	for wd := range c.Week {
+		c.Week[wd] = []Period{Hours(0, 0, 24, 0)}
+	}
+	return mustNew(t, c)
+}
+
+// Chile: Saturday 7 September 2024 24:00 (-04) becomes Sunday 01:00 (-03).
+// The missing midnight must not be read as 23:00 of Saturday.
+func TestMidnightSpringForwardWestOfGreenwich(t *testing.T) {
+	s := roundTheClock(t, "America/Santiago")
+	start := time.Date(2024, 9, 7, 23, 30, 0, 0, s.Location())
+	due := s.Add(start, 10*time.Minute)
+	assert.False(t, due.Before(start))
+	assert.True(t, start.Add(10*time.Minute).Equal(due), "due %s", due)
+	assert.True(t, s.Working(start))
+	assert.Equal(t, 15*time.Minute, s.Between(start, start.Add(15*time.Minute)))
+}
+
+// Lebanon and Iran skip midnight east of Greenwich: the short week must
+// not be skipped over at its nominal length.
+func TestMidnightSpringForwardWeekSkip(t *testing.T) {
+	for _, tc := range []struct {
+		zone  string
+		start time.Time
+	}{
+		{"Asia/Beirut", time.Date(2021, 3, 27, 12, 0, 0, 0, time.UTC)},
+		{"Asia/Tehran", time.Date(2021, 3, 21, 12, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			s := roundTheClock(t, tc.zone)
+			start := tc.start.In(s.Location())
+			due := s.Add(start, 400*time.Hour)
+			assert.Equal(t, 400*time.Hour, due.Sub(start))
+			assert.Equal(t, 400*time.Hour, s.Between(start, start.Add(400*time.Hour)))
+		})
+	}
+}
+
+// Where the clocks jump at or across midnight, Working, Next, Between and
+// Add agree with a minute-by-minute walk that reads each instant's wall
+// clock. The calendars' periods start and end at 00:00, 24:00 or wall
+// times no clock change in these cases skips or repeats, so the wall clock
+// alone says whether a minute works.
+func TestMidnightTransitionsMatchMinuteWalk(t *testing.T) {
+	cases := []struct {
+		name string
+		zone string
+		date Date // the date whose start or end the clocks jump over
+	}{
+		{"Chile springs forward over midnight", "America/Santiago", Date{Year: 2024, Month: time.September, Day: 8}},
+		{"Chile falls back from midnight to 23:00", "America/Santiago", Date{Year: 2024, Month: time.April, Day: 7}},
+		{"Cuba springs forward over midnight", "America/Havana", Date{Year: 2024, Month: time.March, Day: 10}},
+		{"Cuba falls back to a second midnight", "America/Havana", Date{Year: 2024, Month: time.November, Day: 3}},
+		{"Paraguay springs forward over midnight", "America/Asuncion", Date{Year: 2023, Month: time.October, Day: 1}},
+		{"Paraguay falls back from midnight to 23:00", "America/Asuncion", Date{Year: 2024, Month: time.March, Day: 24}},
+		{"Lebanon springs forward over midnight", "Asia/Beirut", Date{Year: 2021, Month: time.March, Day: 28}},
+		{"Lebanon falls back from midnight to 23:00", "Asia/Beirut", Date{Year: 2021, Month: time.October, Day: 31}},
+		{"Iran springs forward over midnight", "Asia/Tehran", Date{Year: 2021, Month: time.March, Day: 22}},
+		{"Iran falls back from midnight to 23:00", "Asia/Tehran", Date{Year: 2021, Month: time.September, Day: 22}},
+		{"Egypt springs forward over midnight", "Africa/Cairo", Date{Year: 2024, Month: time.April, Day: 26}},
+		{"Egypt falls back from midnight to 23:00", "Africa/Cairo", Date{Year: 2024, Month: time.November, Day: 1}},
+		{"Jordan falls back to a second midnight", "Asia/Amman", Date{Year: 2021, Month: time.October, Day: 29}},
+		{"Newfoundland fell back from 00:01 to 23:01", "America/St_Johns", Date{Year: 2010, Month: time.November, Day: 7}},
+		{"Samoa skipped a date", "Pacific/Apia", Date{Year: 2011, Month: time.December, Day: 30}},
+		{"Germany springs forward at 02:00", "Europe/Berlin", Date{Year: 2026, Month: time.March, Day: 29}},
+	}
+	calendars := []struct {
+		name  string
+		build func(loc *time.Location) Calendar
+	}{
+		{"round the clock", func(loc *time.Location) Calendar {
+			c := Calendar{Location: loc}
+			for wd := range c.Week {
+				c.Week[wd] = []Period{Hours(0, 0, 24, 0)}
+			}
+			return c
+		}},
+		{"night shifts and office hours", func(loc *time.Location) Calendar {
+			c := Standard(loc, Hours(0, 0, 2, 0), Hours(9, 0, 17, 0), Hours(22, 0, 24, 0))
+			c.Week[time.Saturday] = []Period{Hours(22, 0, 24, 0)}
+			c.Week[time.Sunday] = []Period{Hours(0, 0, 2, 0)}
+			return c
+		}},
+	}
+	for _, tc := range cases {
+		for _, cal := range calendars {
+			t.Run(tc.name+"/"+cal.name, func(t *testing.T) {
+				loc := mustLoad(t, tc.zone)
+				c := cal.build(loc)
+				s := mustNew(t, c)
+				working := func(at time.Time) bool {
+					wall := at.In(loc)
+					date := DateOf(wall, loc)
+					clock := time.Duration(wall.Hour())*time.Hour + time.Duration(wall.Minute())*time.Minute
+					for _, p := range s.Periods(date) {
+						if p.From <= clock && clock < p.To {
+							return true
+						}
+					}
+					return false
+				}
+				lo, hi := tc.date.AddDays(-2).Start(loc), tc.date.AddDays(3).Start(loc)
+				var done time.Duration // the working time in [lo, at)
+				next := hi             // the first working minute at or after at
+				var minutes []time.Time
+				for at := lo; at.Before(hi); at = at.Add(time.Minute) {
+					minutes = append(minutes, at)
+				}
+				nextOf := make([]time.Time, len(minutes))
+				for i := len(minutes) - 1; i >= 0; i-- {
+					if working(minutes[i]) {
+						next = minutes[i]
+					}
+					nextOf[i] = next
+				}
+				failures := 0
+				check := func(ok bool, format string, args ...any) {
+					if !ok && failures < 5 {
+						failures++
+						t.Errorf(format, args...)
+					}
+				}
+				for i, at := range minutes {
+					want := working(at)
+					check(s.Working(at) == want, "Working(%s) = %v, the wall clock says %v", at, !want, want)
+					check(s.Between(lo, at) == done, "Between(%s, %s) = %s, the walk says %s", lo, at, s.Between(lo, at), done)
+					if nextOf[i].Before(hi) {
+						check(s.Next(at).Equal(nextOf[i]), "Next(%s) = %s, the walk says %s", at, s.Next(at), nextOf[i])
+					}
+					if want {
+						done += time.Minute
+						end := at.Add(time.Minute)
+						check(s.Add(lo, done).Equal(end), "Add(%s, %s) = %s, the walk says %s", lo, done, s.Add(lo, done), end)
+						check(s.Between(at, end) == time.Minute, "Between(%s, %s) = %s", at, end, s.Between(at, end))
+					}
+				}
+				assert.Equal(t, done, s.Between(lo, hi))
+			})
+		}
+	}
 }
