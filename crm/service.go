@@ -292,7 +292,10 @@ func (r reach) grant(c Client, write bool) (grant, bool) {
 			ok = dr.principal.canWrite(c.Owner)
 		}
 		if ok {
-			return grant{onBehalfOf: dr.d.Principal, roles: unionRoles(r.actor.Roles, dr.principal.Roles)}, true
+			// The principal's rights, no more: the deputy's own roles do
+			// not widen what they see of a client they reach only
+			// through the delegation (confidential fields).
+			return grant{onBehalfOf: dr.d.Principal, roles: dr.principal.Roles}, true
 		}
 	}
 	return grant{}, false
@@ -345,16 +348,6 @@ func (s *Service) access(ctx context.Context, actor Actor, c Client, write bool)
 		return grant{}, forbidden(actor, ActionUpdateClient)
 	}
 	return grant{}, hiddenClient(c.ID)
-}
-
-func unionRoles(a, b []Role) []Role {
-	out := slices.Clone(a)
-	for _, r := range b {
-		if !slices.Contains(out, r) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // loadClient reads a client for actor, following merges to the survivor,

@@ -208,7 +208,7 @@ func (s *Service) ownerGrant(ctx context.Context, actor Actor, owner uuid.UUID) 
 			continue
 		}
 		if principal.canWrite(owner) {
-			return grant{onBehalfOf: d.Principal, roles: unionRoles(actor.Roles, principal.Roles)}, owner, nil
+			return grant{onBehalfOf: d.Principal, roles: principal.Roles}, owner, nil
 		}
 	}
 	return grant{}, uuid.Nil, forbidden(actor, ActionCreateClient)

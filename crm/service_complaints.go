@@ -680,15 +680,16 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 			c.ResolvedAt = now
 		case ComplaintDuplicate:
 			orig, err := s.store.GetComplaint(ctx, move.DuplicateOf)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of", Detail: "no such complaint"}
+			if errors.Is(err, store.ErrNotFound) || (err == nil && orig.ClientID != c.ClientID) {
+				// Another client's complaint is reported like a missing one:
+				// the actor may not be able to read that client.
+				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
+					Detail: "no such complaint of this client"}
 			}
 			if err != nil {
 				return nil, err
 			}
 			switch {
-			case orig.ClientID != c.ClientID:
-				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of", Detail: "it belongs to another client"}
 			case orig.Status == ComplaintDuplicate:
 				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
 					Detail: "it is itself a duplicate of " + orig.DuplicateOf.String()}

@@ -95,6 +95,10 @@ func (s *Service) CancelDelegation(ctx context.Context, actor Actor, id uuid.UUI
 		if err != nil {
 			return err
 		}
+		if !seesDelegation(actor, d) {
+			// Refused like a missing one: the actor may not know it exists.
+			return store.NotFound("delegation", id.String())
+		}
 		if d.Principal != actor.ID && d.Deputy != actor.ID && !actor.Has(RoleAdmin) && !(actor.Has(RoleHeadOfSales) && actor.manages(d.Principal)) {
 			return forbidden(actor, ActionDelegate)
 		}
@@ -135,8 +139,7 @@ func (s *Service) Delegations(ctx context.Context, actor Actor, f DelegationFilt
 				yield(Delegation{}, err)
 				return
 			}
-			visible := actor.readsAll() || d.Principal == actor.ID || d.Deputy == actor.ID ||
-				(actor.Has(RoleHeadOfSales) && actor.manages(d.Principal))
+			visible := seesDelegation(actor, d)
 			if !visible {
 				continue
 			}
@@ -148,4 +151,13 @@ func (s *Service) Delegations(ctx context.Context, actor Actor, f DelegationFilt
 			}
 		}
 	}
+}
+
+// seesDelegation reports whether actor may see delegation d: their own
+// (as principal or deputy), their team's for a head of sales, everyone's
+// for an admin or auditor. Credit controllers read every client, not who
+// stands in for whom.
+func seesDelegation(actor Actor, d Delegation) bool {
+	return actor.Has(RoleAdmin) || actor.Has(RoleAuditor) || d.Principal == actor.ID || d.Deputy == actor.ID ||
+		(actor.Has(RoleHeadOfSales) && actor.manages(d.Principal))
 }
