@@ -18,8 +18,10 @@ import (
 type NewClient struct {
 	Card
 	Contacts []Contact
-	// Owner is the responsible manager. Default: the actor (or, for a
-	// deputy, the principal).
+	// Owner is the responsible manager. Default: the actor; for a deputy
+	// without a sales role of their own (not a manager, head of sales or
+	// admin) holding exactly one active delegation of everything of its
+	// principal, that principal.
 	Owner uuid.UUID
 	// Tier defaults to TierStandard; another tier needs TierReason.
 	Tier       Tier
