@@ -424,9 +424,15 @@ type Complaint struct {
 	Severity    Severity
 	Requested   Remedy
 
-	Status      ComplaintStatus
-	StatusLog   []ComplaintStatusChange
-	DuplicateOf uuid.UUID // for status duplicate
+	Status    ComplaintStatus
+	StatusLog []ComplaintStatusChange
+	// DuplicateOf is, for status duplicate, the earlier complaint this one
+	// repeats. It always points at an earlier filing, so duplicates never
+	// form a cycle; a complaint that others duplicate is refused as a
+	// duplicate itself, but two such moves made at the same moment can
+	// still leave a short chain, which ComplaintPareto follows to the
+	// original.
+	DuplicateOf uuid.UUID
 	Resolution  *Resolution
 
 	// SLA: the terms applied, the zone of the working calendar they were

@@ -68,13 +68,15 @@ func (s *Service) paretoRecords(ctx context.Context, actor Actor, q ParetoQuery)
 		opt.Taxonomy = s.opts.Categorizer.Taxonomy()
 	}
 	var records []rootcause.Record
-	index := map[uuid.UUID]int{} // complaint → its record
+	index := map[uuid.UUID]int{}       // complaint → its record
+	dupOf := map[uuid.UUID]uuid.UUID{} // duplicate → what it duplicates
 	var dups []Complaint
 	for c, err := range s.ListComplaints(ctx, actor, q.Filter, store.Page{}) {
 		if err != nil {
 			return nil, opt, err
 		}
 		if c.Status == ComplaintDuplicate {
+			dupOf[c.ID] = c.DuplicateOf
 			if len(c.Compensations) > 0 {
 				dups = append(dups, c)
 			}
@@ -100,7 +102,19 @@ func (s *Service) paretoRecords(ctx context.Context, actor Actor, q ParetoQuery)
 		if rec.Cost.IsZero() {
 			continue
 		}
-		if i, found := index[d.DuplicateOf]; found {
+		// Concurrent moves can leave a duplicate pointing at a complaint
+		// that has since become a duplicate itself: follow the chain to
+		// the original (it always points back to earlier filings, so it
+		// ends; the bound is for safety).
+		orig := d.DuplicateOf
+		for steps := 0; steps < len(dupOf); steps++ {
+			next, isDup := dupOf[orig]
+			if !isDup {
+				break
+			}
+			orig = next
+		}
+		if i, found := index[orig]; found {
 			if records[i].Cost, err = records[i].Cost.Add(rec.Cost); err != nil {
 				return nil, opt, err
 			}

@@ -744,6 +744,7 @@ func (s *Service) ApplyActivityPolicy(ctx context.Context, actor Actor, asOf tim
 	for _, id := range candidates {
 		var pc PolicyChange
 		_, err := s.modify(ctx, actor, id, func(c *Client, g grant) ([]Event, error) {
+			pc = PolicyChange{} // a retry plans afresh
 			to, days := s.opts.Activity.Derive(*c, asOf)
 			if to == c.Stage {
 				return nil, nil // someone else got there first

@@ -341,7 +341,11 @@ func (s *Store) MergeClients(ctx context.Context, survivor, merged crm.Client, e
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, "merge clients", func(b *pgx.Batch) {
+	// READ COMMITTED whatever the database's default: the moves below must
+	// see the records that writers holding the clients' row locks
+	// committed while this transaction waited for those locks; under
+	// REPEATABLE READ they would run on a snapshot taken before the wait.
+	return s.writeTx(ctx, "merge clients", pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(b *pgx.Batch) {
 		// Lock both rows in id order (so two merges never deadlock) and
 		// check them; the statements after it run only if the check
 		// passes (else the transaction is rolled back), and each is

@@ -73,7 +73,14 @@
 //     write again, up to five times with jittered backoff: every write
 //     carries all it needs, so repeating it is safe. (Under the default
 //     READ COMMITTED isolation they are rare; they matter when the host
-//     sets REPEATABLE READ or SERIALIZABLE as the default.)
+//     sets REPEATABLE READ or SERIALIZABLE as the default.) One that still
+//     fails after the last attempt, or fails a read (reads are not
+//     retried), or fails inside a host transaction, matches
+//     store.ErrConflict as well as ErrBackend: the caller reads again and
+//     retries, as crm.Service does for a version conflict.
+//   - MergeClients runs at READ COMMITTED whatever the database's default,
+//     so that it moves the records other writers committed while it
+//     waited for the clients' row locks.
 //   - No driver type or error leaves the package: besides the contract's
 //     kinds and the context's errors, failures are an *Error (matching
 //     ErrBackend) carrying the SQLSTATE and the server's message; requests

@@ -131,6 +131,11 @@ func translate(ctx context.Context, op string, err error) error {
 			if strings.HasSuffix(pe.ConstraintName, "_client_fkey") {
 				return store.NotFound("client", keyOf(pe.Detail))
 			}
+		case sqlSerializationFailure, sqlDeadlockDetected:
+			// Still failing after the store's own attempts (or in a read,
+			// which has none): the caller reads again and retries, as for
+			// a version conflict. It matches ErrBackend too.
+			return fmt.Errorf("%w: %w", store.ErrConflict, backendError(ctx, op, err))
 		}
 	}
 	return backendError(ctx, op, err)

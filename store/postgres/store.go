@@ -94,6 +94,11 @@ func (s *Store) reader() querier {
 // On a store bound to a host transaction (WithTx), the batch runs once
 // inside a savepoint instead.
 func (s *Store) write(ctx context.Context, op string, fn func(b *pgx.Batch)) error {
+	return s.writeTx(ctx, op, pgx.TxOptions{}, fn)
+}
+
+// writeTx is write with the options of the store's own transaction.
+func (s *Store) writeTx(ctx context.Context, op string, opts pgx.TxOptions, fn func(b *pgx.Batch)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -106,7 +111,7 @@ func (s *Store) write(ctx context.Context, op string, fn func(b *pgx.Batch)) err
 	}
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = s.attempt(ctx, fn)
+		err = s.attempt(ctx, opts, fn)
 		if err == nil || attempt == maxAttempts || !retryable(err) {
 			break
 		}
@@ -119,9 +124,9 @@ func (s *Store) write(ctx context.Context, op string, fn func(b *pgx.Batch)) err
 }
 
 // attempt runs one try of a write on the pool.
-func (s *Store) attempt(ctx context.Context, fn func(b *pgx.Batch)) error {
+func (s *Store) attempt(ctx context.Context, opts pgx.TxOptions, fn func(b *pgx.Batch)) error {
 	b := &pgx.Batch{}
-	b.BeginTx(pgx.TxOptions{})
+	b.BeginTx(opts)
 	fn(b)
 	br := s.pool.SendBatch(ctx, b)
 	err := br.Close()

@@ -1,0 +1,106 @@
+package crm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmkit/crmkit/clock"
+	"github.com/crmkit/crmkit/crm"
+)
+
+// pauseStore runs hook once, just before the first UpdateClient reaches
+// the store: another writer gets in between the caller's read and write.
+type pauseStore struct {
+	crm.Store
+	hook func()
+}
+
+func (p *pauseStore) UpdateClient(ctx context.Context, c crm.Client, events []crm.Event) error {
+	if h := p.hook; h != nil {
+		p.hook = nil
+		h()
+	}
+	return p.Store.UpdateClient(ctx, c, events)
+}
+
+// ApplyActivityPolicy retries a client write that met a conflict; when
+// the retry finds nothing left to change, it must not report the change
+// its first attempt planned.
+// ApplyActivityPolicy reports only the changes it made: when a retry after
+// a version conflict finds nothing left to change, the plan of the first
+// attempt is not reported.
+func TestApplyActivityPolicyReportsOnlyChangesMade(t *testing.T) {
+	w := newWorld(t)
+	c := w.create(t, w.manager1, company("Ромашка", innSber))
+	// A customer whose last order was 200 days ago: the policy churns it.
+	_, err := w.svc.RecordOrder(w.ctx, w.manager1, c.ID, w.clock.Now().Add(-200*24*time.Hour))
+	require.NoError(t, err)
+
+	ps := &pauseStore{Store: w.st}
+	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
+	require.NoError(t, err)
+	ps.hook = func() {
+		// Meanwhile the client orders today: it stays a customer.
+		_, err := w.svc.RecordOrder(w.ctx, w.manager1, c.ID, w.clock.Now())
+		require.NoError(t, err)
+	}
+
+	changes, err := svc.ApplyActivityPolicy(w.ctx, w.admin, w.clock.Now())
+	require.NoError(t, err)
+
+	got, err := w.svc.GetClient(w.ctx, w.admin, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, crm.StageCustomer, got.Stage, "the client ordered today and stays a customer")
+	require.Empty(t, changes, "no stage change was recorded, so none may be reported; got %+v", changes)
+}
+
+type pauseComplaintStore struct {
+	crm.Store
+	hook func()
+}
+
+func (p *pauseComplaintStore) UpdateComplaint(ctx context.Context, c crm.Complaint, events []crm.Event) error {
+	if h := p.hook; h != nil {
+		p.hook = nil
+		h()
+	}
+	return p.Store.UpdateComplaint(ctx, c, events)
+}
+
+// Two duplicate moves at the same moment (c3 → c2 while c2 → c1) can leave
+// a short chain; it never becomes a cycle, and ComplaintPareto follows it:
+// what was paid on c3 counts in c1's cost.
+func TestConcurrentDuplicateMovesChainFollowedByPareto(t *testing.T) {
+	w := newWorld(t)
+	c := w.create(t, w.manager1, company("Ромашка", innSber))
+	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
+	var cps []crm.Complaint
+	for i := range 3 {
+		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
+		require.NoError(t, err)
+		cps = append(cps, cp)
+	}
+	c1, c2, c3 := cps[0], cps[1], cps[2]
+	_, err := w.svc.RecordCompensation(w.ctx, w.manager1, c3.ID, crm.NewCompensation{Kind: crm.CompensationCreditNote,
+		Amount: rub("700"), Reference: "КСФ-3"})
+	require.NoError(t, err)
+
+	ps := &pauseComplaintStore{Store: w.st}
+	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
+	require.NoError(t, err)
+	ps.hook = func() {
+		_, err := w.svc.MoveComplaint(w.ctx, w.manager1, c2.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c1.ID})
+		require.NoError(t, err)
+	}
+	_, err = svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
+	require.NoError(t, err)
+
+	rep, err := w.svc.ComplaintPareto(w.ctx, w.manager1, crm.ParetoQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.TotalCount, "only the original counts")
+	assert.True(t, rub("700").Equal(rep.TotalCost), "c3's credit note counts in c1's cost: %s", rep.TotalCost)
+}
