@@ -146,6 +146,9 @@ func validateCart(c *Cart, ids map[string]int, parents map[string]string) error 
 	if c.At.IsZero() {
 		return &InputError{Field: "at", Reason: ReasonRequired}
 	}
+	if y := c.At.Year(); y < 1 || y > 9999 {
+		return &InputError{Field: "at", Reason: ReasonOutOfRange, Value: strconv.Itoa(y), Detail: "the year must be within 1..9999"}
+	}
 	if err := checkCustomer(&c.Customer); err != nil {
 		return err
 	}

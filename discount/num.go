@@ -15,6 +15,11 @@ import (
 // enormous numbers.
 const maxNumberLen = 40
 
+// maxFrozenNumberLen bounds a quantity in a frozen record: what
+// formatNumber writes for any number saneDecimal accepts (40 digits,
+// up to 30 zeros or places, a sign and a point).
+const maxFrozenNumberLen = maxDigits + maxExponent + 2
+
 var (
 	hundred = decimal.NewFromInt(100)
 	one     = decimal.NewFromInt(1)
@@ -24,11 +29,14 @@ var (
 // least one digit, optionally a point and at least one digit. No
 // exponents, no spaces, no plus sign, at most 40 characters. It never
 // depends on shopspring/decimal's package settings.
-func parseNumber(s string) (decimal.Decimal, Reason) {
+func parseNumber(s string) (decimal.Decimal, Reason) { return parseNumberN(s, maxNumberLen) }
+
+// parseNumberN is parseNumber with at most maxLen characters.
+func parseNumberN(s string, maxLen int) (decimal.Decimal, Reason) {
 	if s == "" {
 		return decimal.Decimal{}, ReasonRequired
 	}
-	if len(s) > maxNumberLen {
+	if len(s) > maxLen {
 		return decimal.Decimal{}, ReasonTooLong
 	}
 	body, neg := s, false

@@ -85,7 +85,7 @@ type wireUse struct {
 type wireFrozen struct {
 	Currency    money.Currency         `json:"currency"`
 	At          time.Time              `json:"at"`
-	Rounding    money.RoundingMode     `json:"rounding"`
+	Rounding    *money.RoundingMode    `json:"rounding"`
 	Customer    string                 `json:"customer,omitempty"`
 	Lines       []wireFrozenLine       `json:"lines"`
 	Adjustments []wireFrozenAdjustment `json:"adjustments,omitempty"`
@@ -94,7 +94,7 @@ type wireFrozen struct {
 
 // MarshalJSON encodes the record.
 func (f Frozen) MarshalJSON() ([]byte, error) {
-	w := wireFrozen{Currency: f.Currency, At: f.At, Rounding: f.Rounding, Customer: f.Customer,
+	w := wireFrozen{Currency: f.Currency, At: f.At, Rounding: &f.Rounding, Customer: f.Customer,
 		Lines: make([]wireFrozenLine, len(f.Lines))}
 	for i, l := range f.Lines {
 		w.Lines[i] = wireFrozenLine{ID: l.ID, SKU: l.SKU, Quantity: formatNumber(l.Quantity), Unit: l.Unit,
@@ -124,10 +124,33 @@ func (f *Frozen) UnmarshalJSON(data []byte) error {
 	if w.Currency.IsZero() {
 		return &InputError{Field: "frozen.currency", Reason: ReasonRequired}
 	}
-	out := Frozen{Currency: w.Currency, At: w.At, Rounding: w.Rounding, Customer: w.Customer, Lines: make([]FrozenLine, len(w.Lines))}
+	if w.At.IsZero() {
+		return &InputError{Field: "frozen.at", Reason: ReasonRequired}
+	}
+	if w.Rounding == nil {
+		return &InputError{Field: "frozen.rounding", Reason: ReasonRequired}
+	}
+	// checkAmount refuses an amount in another currency, negative, or
+	// not a whole number of minor units (the engine writes no other).
+	checkAmount := func(field string, a money.Amount) error {
+		if a.Currency() != w.Currency {
+			return &InputError{Field: field, Reason: ReasonCurrencyMismatch, Value: a.String()}
+		}
+		if a.IsNegative() {
+			return &InputError{Field: field, Reason: ReasonNegative, Value: a.String()}
+		}
+		if _, ok := a.Minor(); !ok {
+			return &InputError{Field: field, Reason: ReasonOutOfRange, Value: a.String(), Detail: "not a whole number of minor units"}
+		}
+		return nil
+	}
+	out := Frozen{Currency: w.Currency, At: w.At, Rounding: *w.Rounding, Customer: w.Customer, Lines: make([]FrozenLine, len(w.Lines))}
 	for i, l := range w.Lines {
 		field := "frozen.lines[" + strconv.Itoa(i) + "]."
-		q, reason := parseNumber(l.Quantity)
+		q, reason := parseNumberN(l.Quantity, maxFrozenNumberLen)
+		if reason == "" && !saneDecimal(q) {
+			reason = ReasonOutOfRange
+		}
 		if reason != "" {
 			return &InputError{Field: field + "quantity", Reason: reason, Value: l.Quantity}
 		}
@@ -138,11 +161,8 @@ func (f *Frozen) UnmarshalJSON(data []byte) error {
 			name string
 			v    money.Amount
 		}{{"list", l.List}, {"discount", l.Discount}, {"net", l.Net}} {
-			if a.v.Currency() != w.Currency {
-				return &InputError{Field: field + a.name, Reason: ReasonCurrencyMismatch, Value: a.v.String()}
-			}
-			if a.v.IsNegative() {
-				return &InputError{Field: field + a.name, Reason: ReasonNegative, Value: a.v.String()}
+			if err := checkAmount(field+a.name, a.v); err != nil {
+				return err
 			}
 		}
 		if !sub(l.List, l.Discount).Equal(l.Net) {
@@ -150,16 +170,36 @@ func (f *Frozen) UnmarshalJSON(data []byte) error {
 		}
 		out.Lines[i] = FrozenLine{ID: l.ID, SKU: l.SKU, Quantity: q, Unit: l.Unit, List: l.List, Discount: l.Discount, Net: l.Net}
 	}
-	for _, a := range w.Adjustments {
+	for i, a := range w.Adjustments {
+		field := "frozen.adjustments[" + strconv.Itoa(i) + "]."
+		if a.Line < -1 || a.Line >= len(w.Lines) {
+			return &InputError{Field: field + "line", Reason: ReasonOutOfRange, Value: strconv.Itoa(a.Line)}
+		}
+		if err := checkAmount(field+"amount", a.Amount); err != nil {
+			return err
+		}
 		out.Adjustments = append(out.Adjustments, FrozenAdjustment(a))
 	}
 	d := &fieldDecoder{rule: "frozen"}
 	for i, u := range w.Uses {
+		field := "frozen.uses[" + strconv.Itoa(i) + "]."
+		if err := checkAmount(field+"amount", u.Amount); err != nil {
+			return err
+		}
+		if u.MaxUses < 0 {
+			return &InputError{Field: field + "max_uses", Reason: ReasonNegative, Value: strconv.FormatInt(u.MaxUses, 10)}
+		}
+		budget := d.amount("uses["+strconv.Itoa(i)+"].budget", u.Budget)
+		if d.err != nil {
+			return &InputError{Field: "frozen." + d.err.Field, Reason: d.err.Reason, Err: d.err.Err}
+		}
+		if !budget.Currency().IsZero() {
+			if err := checkAmount(field+"budget", budget); err != nil {
+				return err
+			}
+		}
 		out.Uses = append(out.Uses, Use{Key: UsageKey{Rule: u.Rule, Coupon: u.Coupon, Customer: u.Customer}, Amount: u.Amount,
-			Limit: Limit{MaxUses: u.MaxUses, Budget: d.amount("uses["+strconv.Itoa(i)+"].budget", u.Budget)}})
-	}
-	if d.err != nil {
-		return &InputError{Field: "frozen." + d.err.Field, Reason: d.err.Reason, Err: d.err.Err}
+			Limit: Limit{MaxUses: u.MaxUses, Budget: budget}})
 	}
 	*f = out
 	return nil

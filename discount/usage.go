@@ -108,6 +108,9 @@ func (l *MemoryLedger) Commit(ctx context.Context, ref string, uses []Use) error
 	}
 	next := make(map[UsageKey]Counter, len(uses))
 	for i, u := range uses {
+		if u.Amount.IsNegative() {
+			return &InputError{Field: "uses[" + strconv.Itoa(i) + "].amount", Reason: ReasonNegative, Value: u.Amount.String()}
+		}
 		c, ok := next[u.Key]
 		if !ok {
 			c = l.counters[u.Key]
