@@ -57,7 +57,8 @@ type TrainOptions struct {
 	MaxFeatures int
 	// Alpha is naive Bayes' additive smoothing; 0 means 0.1.
 	Alpha float64
-	// Binary makes naive Bayes count a feature once per text.
+	// Binary makes naive Bayes count a feature once per text; with another
+	// kind it is refused.
 	Binary bool
 	// L2 is the logistic regression's penalty: Train minimises the mean
 	// (class-weighted) log loss plus L2/2 times the sum of squared
@@ -614,6 +615,9 @@ func (o TrainOptions) withDefaults() (TrainOptions, error) {
 	if o.MinWordRunes < 0 || o.MinWordRunes > maxStemRunes {
 		return bad("min_word_runes", o.MinWordRunes)
 	}
+	if o.Binary && o.Kind != NaiveBayes {
+		return bad("binary", o.Binary) // counts once per text for naive Bayes only; not silently ignored
+	}
 	if o.RawTF && o.Kind != LogisticRegression {
 		return bad("raw_tf", o.RawTF)
 	}
@@ -756,12 +760,14 @@ func macroF1(examples []Example, pred []string) float64 {
 		fn[ex.Label]++
 		fp[pred[i]]++
 	}
-	labels := make(map[string]bool)
+	var labels []string
 	for _, ex := range examples {
-		labels[ex.Label] = true
+		labels = append(labels, ex.Label)
 	}
+	slices.Sort(labels)
+	labels = slices.Compact(labels) // a fixed order: the float sum is then reproducible
 	var sum float64
-	for l := range labels {
+	for _, l := range labels {
 		if d := 2*tp[l] + fp[l] + fn[l]; d > 0 {
 			sum += 2 * float64(tp[l]) / float64(d)
 		}

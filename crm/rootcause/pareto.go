@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/crmkit/crmkit/civil"
 	"github.com/crmkit/crmkit/internal/lang"
 	"github.com/crmkit/crmkit/money"
 )
@@ -67,7 +68,8 @@ func (p Period) Previous() Period {
 		return Period{}
 	}
 	if months, ok := wholeMonths(p); ok {
-		return Period{From: p.From.AddDate(0, -months, 0), To: p.From}
+		loc := p.From.Location()
+		return Period{From: monthStart(p.From, loc).AddMonths(-months).Start(loc), To: p.From}
 	}
 	return Period{From: p.From.Add(-p.To.Sub(p.From)), To: p.From}
 }
@@ -77,21 +79,26 @@ func Month(year int, month time.Month, loc *time.Location) Period {
 	if loc == nil {
 		loc = time.UTC
 	}
-	from := time.Date(year, month, 1, 0, 0, 0, 0, loc)
-	return Period{From: from, To: from.AddDate(0, 1, 0)}
+	first := civil.MustDate(year, month, 1)
+	return Period{From: first.Start(loc), To: first.AddMonths(1).Start(loc)}
+}
+
+// monthStart is the first day of the month t is in, read in loc; for the
+// first instant of a month (which is not midnight where the clocks skip
+// it) that is the month itself.
+func monthStart(t time.Time, loc *time.Location) civil.Date {
+	d := civil.DateOf(t, loc)
+	return civil.MustDate(d.Year, d.Month, 1)
 }
 
 func wholeMonths(p Period) (int, bool) {
-	from, to := p.From, p.To.In(p.From.Location())
-	if !isMonthStart(from) || !isMonthStart(to) {
+	loc := p.From.Location()
+	from, to := monthStart(p.From, loc), monthStart(p.To, loc)
+	if !from.Start(loc).Equal(p.From) || !to.Start(loc).Equal(p.To) {
 		return 0, false
 	}
-	months := (to.Year()-from.Year())*12 + int(to.Month()-from.Month())
+	months := (to.Year-from.Year)*12 + int(to.Month-from.Month)
 	return months, months > 0
-}
-
-func isMonthStart(t time.Time) bool {
-	return t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
 func (p Period) valid() bool { return p.From.IsZero() || p.To.IsZero() || p.To.After(p.From) }
@@ -181,6 +188,12 @@ func (r ParetoReport) Message(tag string) string {
 		return lang.Pick(tag, "no "+nounEN+" to rank", "нет "+nounRU+" для анализа")
 	}
 	pct := math.Round(r.CutShare * 100)
+	if r.Groups%10 == 1 && r.Groups%100 != 11 { // "из 21 причины": genitive singular
+		nounRU = map[Dimension]string{ByClient: "клиента", ByProduct: "товара", ByParty: "ответственного"}[r.Dimension]
+		if nounRU == "" {
+			nounRU = "причины"
+		}
+	}
 	return lang.Pick(tag,
 		fmt.Sprintf("%d of %d %s = %.0f%% %s", r.CutGroups, r.Groups, nounEN, pct, whatEN),
 		fmt.Sprintf("%d из %d %s = %.0f%% %s", r.CutGroups, r.Groups, nounRU, pct, whatRU))
@@ -326,7 +339,7 @@ func pareto(records []Record, opt ParetoOptions, period Period) (ParetoReport, e
 			cumulative = cumulative.Add(value)
 			row.Share = value.DivRound(total, 12).InexactFloat64()
 			row.Cumulative = cumulative.DivRound(total, 12).InexactFloat64()
-			if !row.Other {
+			if !row.Other && value.IsPositive() { // a group that adds nothing is never vital
 				if d := math.Abs(row.Cumulative - opt.Target); d < bestDiff-1e-12 {
 					bestDiff = d
 					rep.CutGroups, rep.CutShare = i+1, row.Cumulative
@@ -407,6 +420,9 @@ type ParetoComparison struct {
 // ComparePareto analyses the current and the previous period with the
 // same options (opt.Period is ignored) and lists the change of every
 // group. Use Period.Previous for the period of the same length before.
+// With MaxGroups, a group named in one period but folded into "other" in
+// the other keeps its own figures there (with rank 0): it is not absent,
+// and "other"'s change compares the folded totals, which include it.
 func ComparePareto(records []Record, opt ParetoOptions, current, previous Period) (ParetoComparison, error) {
 	opt, err := opt.withDefaults()
 	if err != nil {
@@ -426,6 +442,31 @@ func ComparePareto(records []Record, opt ParetoOptions, current, previous Period
 	}
 	if cmpRep.Previous, err = pareto(records, opt, previous); err != nil {
 		return ParetoComparison{}, err
+	}
+	// With MaxGroups, a group named in one period may be folded into
+	// "other" in the other: it is not absent there, so its own figures
+	// come from the unfolded analysis.
+	var curAll, prevAll map[string]ParetoRow
+	if opt.MaxGroups > 0 {
+		unfolded := opt
+		unfolded.MaxGroups = 0
+		rows := func(p Period) (map[string]ParetoRow, error) {
+			rep, err := pareto(records, unfolded, p)
+			m := make(map[string]ParetoRow, len(rep.Rows))
+			for _, r := range rep.Rows {
+				if !r.Other {
+					r.Vital = false
+					m[r.Key] = r
+				}
+			}
+			return m, err
+		}
+		if curAll, err = rows(current); err != nil {
+			return ParetoComparison{}, err
+		}
+		if prevAll, err = rows(previous); err != nil {
+			return ParetoComparison{}, err
+		}
 	}
 	type at struct{ row, rank int }
 	prev := make(map[string]at)
@@ -461,6 +502,8 @@ func ComparePareto(records []Record, opt ParetoOptions, current, previous Period
 		} else if a, ok := prev[r.Key]; ok {
 			p, prevRank = cmpRep.Previous.Rows[a.row], a.rank
 			seen[r.Key] = true
+		} else if folded, ok := prevAll[r.Key]; ok {
+			p = folded
 		}
 		rank := i + 1
 		if r.Other {
@@ -480,7 +523,11 @@ func ComparePareto(records []Record, opt ParetoOptions, current, previous Period
 		if r.Other || seen[r.Key] {
 			continue
 		}
-		c, err := change(ParetoRow{Key: r.Key, NameEN: r.NameEN, NameRU: r.NameRU}, 0, r, i+1)
+		cur, ok := curAll[r.Key]
+		if !ok {
+			cur = ParetoRow{Key: r.Key, NameEN: r.NameEN, NameRU: r.NameRU}
+		}
+		c, err := change(cur, 0, r, i+1)
 		if err != nil {
 			return ParetoComparison{}, err
 		}
