@@ -34,7 +34,8 @@ func cleanText(s string, max int, multiline bool) (string, Reason, bool) {
 		return s, ReasonTooLong, false
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) ||
+			isBidiControl(r) || (!multiline && (r == '\u2028' || r == '\u2029')) {
 			return s, ReasonBadFormat, false
 		}
 	}
@@ -48,4 +49,11 @@ func instant(t time.Time) time.Time {
 		return t
 	}
 	return t.Truncate(time.Microsecond).UTC()
+}
+
+// isBidiControl reports whether r is a bidirectional embedding, override or
+// isolate control (U+202A..U+202E, U+2066..U+2069), which can make stored
+// text display differently from what it is.
+func isBidiControl(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }

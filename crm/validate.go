@@ -214,11 +214,19 @@ func normalizeWebsite(raw string) (string, error) {
 	}
 	u, perr := url.Parse(s)
 	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !strings.Contains(u.Hostname(), ".") ||
-		strings.ContainsAny(u.Host, " @") {
+		strings.ContainsAny(u.Host, " @") || u.User != nil {
 		return "", invalid("website", ReasonBadFormat, raw)
 	}
-	u.Host = strings.ToLower(u.Host)
-	return u.String(), nil
+	// url.URL.String percent-encodes a non-ASCII host ("ромашка.рф"):
+	// write the host as typed, lower-cased, and the rest escaped.
+	out := u.Scheme + "://" + strings.ToLower(u.Host) + u.EscapedPath()
+	if u.ForceQuery || u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	return out, nil
 }
 
 func normalizeTags(in []string) ([]string, error) {
@@ -372,8 +380,13 @@ func (s *Service) normalizeContact(field string, c Contact) (Contact, error) {
 			return Contact{}, invalid(field+".birthday", ReasonInFuture, c.Birthday.String())
 		}
 	}
-	if len(c.Emails) > maxPerList || len(c.Phones) > maxPerList || len(c.Messengers) > maxPerList {
-		return Contact{}, invalid(field, ReasonTooLong, "")
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"emails", len(c.Emails)}, {"phones", len(c.Phones)}, {"messengers", len(c.Messengers)}} {
+		if l.n > maxPerList {
+			return Contact{}, invalid(field+"."+l.name, ReasonTooLong, "")
+		}
 	}
 	for i, e := range c.Emails {
 		norm, nerr := normalize.Email(e)

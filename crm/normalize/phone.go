@@ -68,6 +68,9 @@ func Phone(raw string, defaultRegion string) (string, error) {
 	}
 	number := s
 	if strings.IndexFunc(number, unicode.IsLetter) >= 0 {
+		// "(доб. 123)": the parser does not see an extension marker inside
+		// brackets; brackets carry no meaning for it, so drop them.
+		number = strings.TrimSpace(strings.NewReplacer("(", " ", ")", " ").Replace(number))
 		// Letters are allowed only in an extension marker ("доб.", "ext").
 		// The parser drops extensions by itself; splitting here is only
 		// needed for this check, so it is skipped when there are no letters.

@@ -97,7 +97,7 @@ func appendFold(dst []byte, s string, text bool) []byte {
 			case unicode.IsSpace(r) || unicode.IsControl(r):
 				space = true
 				continue
-			case unicode.Is(unicode.Cf, r):
+			case unicode.Is(unicode.Cf, r), isInvisible(r):
 				continue
 			}
 		}
@@ -245,4 +245,11 @@ func fixMixedScript(w string) string {
 	}
 	// A replaced letter may now combine with a following accent.
 	return Text(string(out))
+}
+
+// isInvisible reports whether r is a default-ignorable code point outside
+// category Cf: variation selectors, the combining grapheme joiner and the
+// Hangul fillers, which render as nothing.
+func isInvisible(r rune) bool {
+	return unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
 }

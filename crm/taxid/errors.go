@@ -2,6 +2,8 @@ package taxid
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/crmkit/crmkit/internal/lang"
 )
@@ -33,6 +35,9 @@ const (
 	ReasonBadKind Reason = "bad_kind"
 )
 
+// maxErrorInput is how many bytes of the input an Error keeps.
+const maxErrorInput = 4 * MaxOtherLength // 256: any acceptable value fits
+
 // Error reports an invalid identifier. The validators and [Parse] return
 // it as *Error; use [errors.As] to get at it.
 type Error struct {
@@ -46,6 +51,14 @@ type Error struct {
 }
 
 func newError(kind Kind, input string, code Reason) *Error {
+	if len(input) > maxErrorInput {
+		// Never quote a hostile, huge input in full (as normalize does).
+		cut := maxErrorInput
+		for cut > 0 && !utf8.RuneStart(input[cut]) {
+			cut--
+		}
+		input = strings.Clone(input[:cut])
+	}
 	return &Error{Kind: kind, Input: input, Reason: code}
 }
 
