@@ -44,7 +44,8 @@ type Error struct {
 	// Kind is the kind of identifier that was being checked.
 	Kind Kind
 	// Input is the rejected input: the value, or the country code when
-	// Reason is ReasonBadCountry.
+	// Reason is ReasonBadCountry; of a longer input, its first 256 bytes
+	// (cut at a rune boundary), so that no error quotes a huge input.
 	Input string
 	// Reason tells why the input was rejected.
 	Reason Reason
@@ -54,7 +55,9 @@ func newError(kind Kind, input string, code Reason) *Error {
 	if len(input) > maxErrorInput {
 		// Never quote a hostile, huge input in full (as normalize does).
 		cut := maxErrorInput
-		for cut > 0 && !utf8.RuneStart(input[cut]) {
+		// Back to the start of a rune, at most UTFMax-1 bytes (invalid
+		// UTF-8 may hold no rune start at all).
+		for i := 0; i < utf8.UTFMax-1 && !utf8.RuneStart(input[cut]); i++ {
 			cut--
 		}
 		input = strings.Clone(input[:cut])
