@@ -89,7 +89,7 @@ func (e *CurrencyError) Is(target error) bool {
 
 // MismatchError reports an operation on amounts of two currencies.
 type MismatchError struct {
-	Op          string // "add", "sub", "cmp"
+	Op          string // "add", "subtract", "compare"
 	Left, Right Currency
 }
 

@@ -5,17 +5,24 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 )
 
 // MarshalJSON encodes the amount as {"amount":"1234.50","currency":"RUB"}:
 // the number is a string (never a JSON number, which many decoders read as
 // a float) with at least the currency's minor places. The zero Amount,
-// which has no currency, encodes as null.
+// which has no currency, encodes as null. It never writes what
+// UnmarshalJSON would refuse: an exact product (Mul, MulInt) with more than
+// 40 digits before the point or 24 after is an *AmountError
+// (amount_too_long); round it first.
 func (a Amount) MarshalJSON() ([]byte, error) {
 	if a.c.IsZero() {
 		return []byte("null"), nil
 	}
 	num := a.plain()
+	if !fitsGrammar(num) {
+		return nil, &AmountError{Input: num[:min(len(num), 80)], Reason: ReasonAmountTooLong}
+	}
 	code := a.c.Code()
 	buf := make([]byte, 0, len(num)+len(code)+27)
 	buf = append(buf, `{"amount":"`...)
@@ -117,4 +124,13 @@ func tokenText(tok json.Token) string {
 		return "null"
 	}
 	return "?"
+}
+
+// fitsGrammar reports whether a number printed by plain stays within the
+// digits Parse accepts (maxIntDigits before the point, maxFracDigits
+// after).
+func fitsGrammar(num string) bool {
+	body := strings.TrimPrefix(num, "-")
+	intPart, fracPart, _ := strings.Cut(body, ".")
+	return len(strings.TrimLeft(intPart, "0")) <= maxIntDigits && len(fracPart) <= maxFracDigits
 }

@@ -2,8 +2,10 @@ package money
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -84,4 +86,33 @@ func TestUnmarshalJSON(t *testing.T) {
 	var inStruct struct{ Price Amount }
 	err := json.Unmarshal([]byte(`{"Price":{"amount":"1","currency":"ZZZ"}}`), &inStruct)
 	assert.ErrorIs(t, err, ErrUnknownCurrency)
+}
+
+// MarshalJSON never writes what UnmarshalJSON refuses: an exact product
+// with more than 24 decimals or 40 integer digits is an error (round it
+// first); everything it writes decodes to the same amount.
+func TestJSONNeverWritesWhatItCannotRead(t *testing.T) {
+	price := MustParse("0.123456789012", RUB)
+	rate := decimal.RequireFromString("0.1234567890123456")
+	for _, a := range []Amount{
+		price.Mul(rate), // 28 decimals
+		MustParse("1000000000000000000000000", RUB).MulInt(1_000_000_000_000_000_000), // 43 digits
+	} {
+		_, err := json.Marshal(a)
+		var ae *AmountError
+		require.ErrorAs(t, err, &ae, "%s", a)
+		assert.Equal(t, ReasonAmountTooLong, ae.Reason)
+	}
+	rounded := price.Mul(rate).Round(HalfUp)
+	data, err := json.Marshal(rounded)
+	require.NoError(t, err)
+	var got Amount
+	require.NoError(t, json.Unmarshal(data, &got))
+	assert.True(t, got.Equal(rounded))
+	edge := MustParse("-"+strings.Repeat("9", 40)+"."+strings.Repeat("9", 24), RUB)
+	data, err = json.Marshal(edge)
+	require.NoError(t, err, "the largest amount Parse reads is written")
+	var back Amount
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.True(t, back.Equal(edge))
 }
