@@ -345,7 +345,23 @@ func (s *Store) MergeClients(ctx context.Context, survivor, merged crm.Client, e
 	// see the records that writers holding the clients' row locks
 	// committed while this transaction waited for those locks; under
 	// REPEATABLE READ they would run on a snapshot taken before the wait.
+	// A savepoint cannot change the isolation of the host's transaction:
+	// inside one that is not READ COMMITTED the merge is refused rather
+	// than left half done.
+	inHostTx := s.tx != nil
 	return s.writeTx(ctx, "merge clients", pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(b *pgx.Batch) {
+		if inHostTx {
+			b.Queue("SELECT current_setting('transaction_isolation')").QueryRow(func(row pgx.Row) error {
+				var iso string
+				if err := row.Scan(&iso); err != nil {
+					return err
+				}
+				if iso != "read committed" {
+					return fmt.Errorf("%w: MergeClients in a host transaction at %s; it needs READ COMMITTED", ErrInvalid, iso)
+				}
+				return nil
+			})
+		}
 		// Lock both rows in id order (so two merges never deadlock) and
 		// check them; the statements after it run only if the check
 		// passes (else the transaction is rolled back), and each is

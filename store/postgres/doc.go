@@ -80,7 +80,11 @@
 //     retries, as crm.Service does for a version conflict.
 //   - MergeClients runs at READ COMMITTED whatever the database's default,
 //     so that it moves the records other writers committed while it
-//     waited for the clients' row locks.
+//     waited for the clients' row locks; in a host transaction (WithTx),
+//     whose isolation a savepoint cannot change, it is refused with
+//     ErrInvalid unless that transaction is READ COMMITTED. Migrate, too,
+//     runs at READ COMMITTED, so that processes starting together see each
+//     other's migrations.
 //   - No driver type or error leaves the package: besides the contract's
 //     kinds and the context's errors, failures are an *Error (matching
 //     ErrBackend) carrying the SQLSTATE and the server's message; requests

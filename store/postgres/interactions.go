@@ -187,6 +187,15 @@ func timePage(sel string, args []any, cur store.Cursor, o store.Order, n int) (s
 // the comparison exact.
 func keysetBound(cur store.Cursor, o store.Order) (time.Time, uuid.UUID) {
 	at := cur.At.UTC()
+	// Stored times lie within years 1–9999; a cursor beyond them compares
+	// the same with a bound just outside, which the server and pgx's
+	// encoding can hold (a far one would fail with 22008 or wrap around).
+	switch {
+	case at.Before(keyFloor):
+		return keyFloor, cur.ID
+	case at.After(keyCeil):
+		return keyCeil, cur.ID
+	}
 	floor := at.Truncate(time.Microsecond)
 	if floor.Equal(at) {
 		return at, cur.ID
@@ -198,6 +207,12 @@ func keysetBound(cur store.Cursor, o store.Order) (time.Time, uuid.UUID) {
 	// (t, id) > (floor, max)  ⇔  t > floor  ⇔  t > at
 	return floor, uuid.Max
 }
+
+// keyFloor and keyCeil bound the times a keyset cursor is compared at.
+var (
+	keyFloor = time.Date(-4000, 1, 1, 0, 0, 0, 0, time.UTC)
+	keyCeil  = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // ceilMicro returns the first whole microsecond at or after t, for
 // comparing t with stored times by >=.

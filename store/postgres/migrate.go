@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -127,7 +128,10 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
-	tx, err := pool.Begin(ctx)
+	// READ COMMITTED whatever the database's default: a process that
+	// waited for the lock must see the migrations its peer committed
+	// meanwhile (under REPEATABLE READ its snapshot would predate them).
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return backendError(ctx, "migrate", err)
 	}

@@ -20,8 +20,12 @@ import (
 // When handle fails, its error is returned unchanged, nothing is marked,
 // and the same events are claimed again by a later call: delivery is at
 // least once, and a consumer deduplicates by crm.Event.ID. With one
-// poller, events come in the order they were written; with several, each
-// batch is in that order but batches may overlap in time.
+// poller, events come in the order their writes reached the outbox (its
+// sequence, assigned at insert; two writes to one client that commit in
+// the other order than they inserted come out in insert order); with
+// several, each batch is in that order but batches may overlap in time.
+// A handler that returns an error or panics releases its claim: the
+// events are claimed again by a later call (at least once).
 //
 // Each event is as it was written: an event recorded before a merge keeps
 // the ClientID of the merged client here, although its timeline entry

@@ -153,6 +153,15 @@ func inTx(ctx context.Context, db beginner, fn func(tx pgx.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	defer func() {
+		// A panic in fn (a host's outbox handler) must not leave the
+		// transaction open: its locks would hold the claimed events and
+		// its connection would never return to the pool.
+		if p := recover(); p != nil {
+			rollback(ctx, tx)
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		rollback(ctx, tx)
 		return err
