@@ -75,12 +75,16 @@ func (e Event) Describe(tag string) string {
 		en := "stage " + Stage(d["from"]).Name(tag) + " → " + Stage(d["to"]).Name(tag)
 		ru := "стадия «" + Stage(d["from"]).Name(tag) + "» → «" + Stage(d["to"]).Name(tag) + "»"
 		if r := d["reason"]; r != "" {
+			if l := d["reason_"+lang.Pick(tag, "en", "ru")]; l != "" {
+				r = l
+			}
 			en += " (" + r + ")"
 			ru += " (" + r + ")"
 		}
 		return lang.Pick(tag, en, ru)
 	case EventTierChanged:
-		return lang.Pick(tag, "tier "+d["from"]+" → "+d["to"]+": "+d["reason"], "категория "+d["from"]+" → "+d["to"]+": "+d["reason"])
+		from, to := Tier(d["from"]).Name(tag), Tier(d["to"]).Name(tag)
+		return lang.Pick(tag, "tier "+from+" → "+to+": "+d["reason"], "категория "+from+" → "+to+": "+d["reason"])
 	case EventOwnerChanged:
 		return lang.Pick(tag, "handed from "+d["from"]+" to "+d["to"], "передан от "+d["from"]+" к "+d["to"])
 	case EventCreditChanged:
@@ -105,6 +109,12 @@ func (e Event) Describe(tag string) string {
 			return lang.Pick(tag, "correction: ", "исправление: ") + line
 		}
 		return line
+	case EventDelegationCreated:
+		return lang.Pick(tag, "deputy "+d["deputy"]+" stands in for "+d["principal"]+" from "+d["from"]+" to "+d["to"],
+			"заместитель "+d["deputy"]+" замещает "+d["principal"]+" с "+d["from"]+" по "+d["to"])
+	case EventDelegationCancelled:
+		return lang.Pick(tag, "delegation of "+d["principal"]+" to "+d["deputy"]+" cancelled",
+			"отменено замещение "+d["principal"]+" заместителем "+d["deputy"])
 	}
 	if d, ok := describeComplaint(e, tag); ok {
 		return d

@@ -168,17 +168,21 @@ func (p ActivityPolicy) validate() error {
 }
 
 // Derive returns the stage the policy gives the client as of asOf, and
-// the number of days without an order it judged by. Clients outside
-// Customer, Dormant and Churned keep their stage.
+// the number of days it judged by: since the later of the last order and
+// the last time the client became a customer (so a manual reactivation
+// is a fresh start). Clients outside Customer, Dormant and Churned keep
+// their stage.
 func (p ActivityPolicy) Derive(c Client, asOf time.Time) (Stage, int) {
 	rank := map[Stage]int{StageCustomer: 0, StageDormant: 1, StageChurned: 2}
 	current, ok := rank[c.Stage]
 	if !ok {
 		return c.Stage, 0
 	}
+	// Days count from the later of the last order and the last time the
+	// client became a customer: a manual reactivation is a fresh start.
 	ref := c.LastOrderAt
-	if ref.IsZero() {
-		ref = becameCustomer(c.StageLog)
+	if bc := becameCustomer(c.StageLog); bc.After(ref) {
+		ref = bc
 	}
 	if ref.IsZero() {
 		return c.Stage, 0
@@ -218,7 +222,7 @@ func StageDurations(log []StageChange, asOf time.Time) map[Stage]time.Duration {
 	out := map[Stage]time.Duration{}
 	for i, ch := range log {
 		end := asOf
-		if i+1 < len(log) {
+		if i+1 < len(log) && log[i+1].At.Before(asOf) {
 			end = log[i+1].At
 		}
 		if end.After(ch.At) {

@@ -552,6 +552,9 @@ func (s *Service) applyStage(c *Client, actor Actor, g grant, move StageMove, de
 	data := map[string]string{"from": string(change.From), "to": string(change.To)}
 	if change.Reason != "" {
 		data["reason"] = change.Reason
+		if r, ok := s.lostReason(change.Reason); ok && move.To == StageLost {
+			data["reason_en"], data["reason_ru"] = r.EN, r.RU
+		}
 	}
 	if change.Competitor != "" {
 		data["competitor"] = change.Competitor

@@ -68,6 +68,15 @@ func (s *Service) CorrectInteraction(ctx context.Context, actor Actor, original 
 			return Interaction{}, invalid("client_id", ReasonConflict, in.ClientID.String())
 		}
 	}
+	// An entry already corrected is superseded: correct the latest one.
+	for it, lerr := range s.store.ListInteractions(ctx, prev.ClientID, store.Page{}) {
+		if lerr != nil {
+			return Interaction{}, lerr
+		}
+		if it.Corrects == prev.ID {
+			return Interaction{}, invalidf("corrects", ReasonConflict, original.String(), "already corrected by %s", it.ID)
+		}
+	}
 	in.ClientID = prev.ClientID
 	// Correct on the survivor's log if the client has since been merged.
 	return s.appendInteraction(ctx, actor, in, prev.ID)
@@ -182,6 +191,9 @@ func (s *Service) buildInteraction(c Client, actor Actor, g grant, in NewInterac
 		}
 		if err := checkDate(in.NextStep.Due); err != nil {
 			return Interaction{}, &ValidationError{Field: "next_step.due", Reason: ReasonBadDate, Value: in.NextStep.Due.String(), Err: err}
+		}
+		if in.NextStep.Due.Before(DateOf(in.At, s.opts.Location)) {
+			return Interaction{}, invalidf("next_step.due", ReasonRange, in.NextStep.Due.String(), "before the interaction")
 		}
 		next = &NextStep{Action: action, Due: in.NextStep.Due}
 	}

@@ -50,7 +50,7 @@ func (s *Service) MergeClients(ctx context.Context, actor Actor, survivorID, mer
 			return err
 		}
 		now := s.now()
-		absorb(&survivor, merged)
+		absorb(&survivor, merged, s.newID)
 		// The merged card must be one the service itself accepts.
 		if survivor.Card, err = s.normalizeCard(survivor.Card); err != nil {
 			return err
@@ -103,10 +103,13 @@ func mergeableTaxIDs(survivor, merged Client) error {
 }
 
 // absorb adds what the merged client has and the survivor lacks.
-func absorb(survivor *Client, merged Client) {
+func absorb(survivor *Client, merged Client, newID func() uuid.UUID) {
 	for _, ct := range merged.Contacts {
 		ct = ct.clone()
 		ct.Primary = false
+		if slices.ContainsFunc(survivor.Contacts, func(c Contact) bool { return c.ID == ct.ID }) {
+			ct.ID = newID() // the same id on both cards (given by a host): keep both people
+		}
 		survivor.Contacts = append(survivor.Contacts, ct)
 	}
 	if len(survivor.Contacts) > 0 && !slices.ContainsFunc(survivor.Contacts, func(c Contact) bool { return c.Primary }) {
