@@ -237,7 +237,11 @@ func (r *Rules) Advise(a Account, bal Balance, st Standing, lines []Line, date D
 			add(Notice{Kind: NoticeTierWithCart, Tier: l.Code, TierName: l.Name, TierNameRU: l.NameRU})
 			if after+1 < len(r.levels) {
 				adv.NextTier = r.levels[after+1].Code
-				adv.ToNext = normalize(r.levels[after+1].threshold.Sub(st.Metric))
+				delta := earning.Qualifying.Decimal()
+				if p.Tiers.Metric == MetricPoints {
+					delta = earning.TierPoints
+				}
+				adv.ToNext = normalize(r.levels[after+1].threshold.Sub(st.Metric.Add(delta)))
 			}
 		case cur+1 < len(r.levels):
 			l := r.levels[cur+1]

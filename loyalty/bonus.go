@@ -75,11 +75,17 @@ func (s *Service) referral(ctx context.Context, referred Account, on Date, by st
 		out = append(out, res)
 	}
 	if rb.Referrer.Sign() > 0 {
-		if _, err := s.account(ctx, referred.ReferredBy); err != nil {
+		referrer, err := s.account(ctx, referred.ReferredBy)
+		if err != nil {
 			if errors.Is(err, store.ErrNotFound) || errors.Is(err, ErrRefused) {
 				return out, nil
 			}
 			return out, err
+		}
+		if referrer.CreatedAt.After(referred.CreatedAt) || referrer.ReferredBy == referred.ID {
+			// Opened after the client it claims to have referred, or
+			// referred by them: a referral loop, not a referral.
+			return out, nil
 		}
 		res, err := s.st.Post(ctx, s.bonus(referred.ReferredBy, "referrer:"+referred.ID, on, rb.Referrer, SourceReferrer, by))
 		if err != nil {

@@ -135,8 +135,12 @@
 // bonus once per birthday year, in a window of days around the birthday
 // (a 29 February birthday falls on 28 February in common years); the
 // referral bonus to both clients after the referred client's first paid
-// order. Bonus keys are derived from the account and the occasion, so each
-// is granted once.
+// order — the referrer's part only when the referrer's account was opened
+// before the referred client's and was not itself referred by them (no
+// loops). Bonus keys are derived from the account and the occasion, so
+// each is granted once. A programme document is decoded strictly: a key
+// given twice, or in another case, is refused, and errors name the field
+// by its JSON path.
 //
 // # What to tell the client
 //

@@ -337,6 +337,9 @@ func (p Programme) validate() error {
 func (p Programme) validateEarn() error {
 	e := p.Earn
 	if !e.Rate.IsZero() {
+		if err := bounded("earn.rate.points", e.Rate.Points); err != nil {
+			return err
+		}
 		if e.Rate.Points.Sign() <= 0 {
 			return invalid("earn.rate.points", ReasonNotPositive, fmtDec(e.Rate.Points))
 		}
@@ -409,6 +412,9 @@ func (p Programme) validateEarn() error {
 			return invalid(field, ReasonDuplicate, m.Category+m.Tag+m.Tier)
 		}
 		targets[key] = true
+		if err := bounded(field+".factor", m.Factor); err != nil {
+			return err
+		}
 		if m.Factor.Sign() < 0 {
 			return invalid(field+".factor", ReasonNegative, fmtDec(m.Factor))
 		}
@@ -432,6 +438,9 @@ func (p Programme) validateRedeem() error {
 		}
 	}
 	if err := p.points("redeem.min_points", r.MinPoints); err != nil {
+		return err
+	}
+	if err := bounded("redeem.max_share_percent", r.MaxSharePercent); err != nil {
 		return err
 	}
 	if r.MaxSharePercent.Sign() < 0 || r.MaxSharePercent.GreaterThan(decimal.NewFromInt(100)) {
@@ -508,6 +517,9 @@ func (p Programme) validateTiers() error {
 			if !l.MinSpend.IsZero() {
 				return invalidf(field+".min_spend", ReasonConflict, l.MinSpend.String(), "tiers measured in points have min_points")
 			}
+			if err := bounded(field+".min_points", l.MinPoints); err != nil {
+				return err
+			}
 			if l.MinPoints.Sign() < 0 {
 				return invalid(field+".min_points", ReasonNegative, fmtDec(l.MinPoints))
 			}
@@ -569,6 +581,9 @@ func (p Programme) validateBonuses() error {
 // points checks a number of points set in the programme: not negative,
 // within the programme's precision.
 func (p Programme) points(field string, v decimal.Decimal) error {
+	if err := bounded(field, v); err != nil {
+		return err
+	}
 	if v.Sign() < 0 {
 		return invalid(field, ReasonNegative, fmtDec(v))
 	}
@@ -612,6 +627,15 @@ func text(field, s string, max int, required bool) error {
 		if r < 0x20 || r == 0x7f {
 			return invalidf(field, ReasonMalformed, s, "control characters are not allowed")
 		}
+	}
+	return nil
+}
+
+// bounded checks that v is within what DecodeProgramme reads (parseDec),
+// so that every valid programme encodes to JSON that decodes again.
+func bounded(field string, v decimal.Decimal) error {
+	if int64(v.NumDigits())+int64(v.Exponent()) > maxIntDigits || !fits(v, maxFracDigits) {
+		return invalidf(field, ReasonRange, "", "at most %d digits before the point and %d after", maxIntDigits, maxFracDigits)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -132,6 +133,9 @@ type wireReturns struct {
 func DecodeProgramme(data []byte) (Programme, error) {
 	if len(data) > maxProgrammeJSON {
 		return Programme{}, invalidf("", ReasonTooLong, "", "a programme document is at most %d bytes", maxProgrammeJSON)
+	}
+	if err := checkKeys(data); err != nil {
+		return Programme{}, err
 	}
 	var w wireProgramme
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -424,5 +428,116 @@ func (p *Programme) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*p = decoded
+	return nil
+}
+
+// checkKeys refuses what encoding/json lets through: a key given twice
+// (the last would win) and a key spelt other than in lower case (matched
+// case-insensitively). Syntax errors are left to the decoder.
+func checkKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := walkKeys(dec, "", 0, reflect.TypeOf(wireProgramme{})); err != nil && err != errSyntax {
+		return err
+	}
+	return nil // syntax errors are the decoder's to report
+}
+
+var errSyntax = errors.New("syntax")
+
+// jsonFields returns the JSON names of struct type t's fields and their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		out[name] = t.Field(i).Type
+	}
+	return out
+}
+
+func walkKeys(dec *json.Decoder, path string, depth int, typ reflect.Type) error {
+	for typ != nil && typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	if typ == reflect.TypeOf(json.RawMessage{}) {
+		typ = nil // a money object: money checks its own keys
+	}
+	if depth > 32 {
+		return invalidf(path, ReasonMalformed, "", "nested too deeply")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return errSyntax
+	}
+	if typ != nil {
+		want := ""
+		switch typ.Kind() {
+		case reflect.String:
+			if _, ok := tok.(string); !ok {
+				want = "string"
+			}
+		case reflect.Int, reflect.Int32, reflect.Int64:
+			if _, ok := tok.(json.Number); !ok {
+				want = "integer"
+			}
+		case reflect.Bool:
+			if _, ok := tok.(bool); !ok {
+				want = "boolean"
+			}
+		}
+		if want != "" && tok != nil {
+			return invalidf(path, ReasonMalformed, fmt.Sprint(tok), "want a JSON %s", want)
+		}
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		var fields map[string]reflect.Type
+		if typ != nil && typ.Kind() == reflect.Struct {
+			fields = jsonFields(typ)
+		}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return errSyntax
+			}
+			k, _ := t.(string)
+			field := k
+			if path != "" {
+				field = path + "." + k
+			}
+			for i := 0; i < len(k); i++ {
+				if c := k[i]; !(c >= 'a' && c <= 'z' || c == '_') {
+					return invalid(field, ReasonUnknownField, "")
+				}
+			}
+			if seen[k] {
+				return invalid(field, ReasonDuplicate, "")
+			}
+			seen[k] = true
+			var ft reflect.Type
+			if fields != nil {
+				var ok bool
+				if ft, ok = fields[k]; !ok {
+					return invalid(field, ReasonUnknownField, "")
+				}
+			}
+			if err := walkKeys(dec, field, depth+1, ft); err != nil {
+				return err
+			}
+		}
+		_, _ = dec.Token()
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			var et reflect.Type
+			if typ != nil && typ.Kind() == reflect.Slice {
+				et = typ.Elem()
+			}
+			if err := walkKeys(dec, fmt.Sprintf("%s[%d]", path, i), depth+1, et); err != nil {
+				return err
+			}
+		}
+		_, _ = dec.Token()
+	}
 	return nil
 }

@@ -1,0 +1,111 @@
+package loyalty_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crmkit/crmkit/loyalty"
+)
+
+const progBase = `{"id":"p","currency":"RUB","valid_from":"2026-01-01"%s}`
+
+func progDoc(extra string) []byte { return []byte(strings.Replace(progBase, "%s", extra, 1)) }
+
+// Strict decoding must not let a second copy of a key, or a key spelt in
+// another case, silently override the first: here points that should
+// last 30 days would never expire.
+func TestDecodeProgrammeRefusesDuplicateAndCaseVariantKeys(t *testing.T) {
+	for name, extra := range map[string]string{
+		"duplicate key":           `,"expiry_days":30,"expiry_days":0`,
+		"duplicate nested key":    `,"earn":{"rate":{"points":"1","for_every":{"amount":"100","currency":"RUB"}},"rate":{"points":"50","for_every":{"amount":"1","currency":"RUB"}}}`,
+		"key in another case":     `,"Expiry_Days":30`,
+		"case variant overrides":  `,"expiry_days":30,"EXPIRY_DAYS":0`,
+		"upper-case id overrides": `,"ID":"other"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p, err := loyalty.DecodeProgramme(progDoc(extra))
+			require.ErrorIs(t, err, loyalty.ErrInvalid, "decoded as %+v", p)
+		})
+	}
+}
+
+// Every error should name the field by its JSON path.
+func TestDecodeProgrammeErrorPaths(t *testing.T) {
+	cases := []struct{ extra, field string }{
+		{`,"earn":{"colour":"red"}`, "earn.colour"},
+		{`,"earn":{"per_sku":[{"sku":"a","points":5}]}`, "earn.per_sku[0].points"},
+	}
+	for _, c := range cases {
+		_, err := loyalty.DecodeProgramme(progDoc(c.extra))
+		var v *loyalty.ValidationError
+		require.True(t, errors.As(err, &v), "%v", err)
+		assert.Equal(t, c.field, v.Field, v.Error())
+	}
+}
+
+// A programme that Validate accepts must encode to JSON that
+// DecodeProgramme accepts back.
+func TestValidProgrammeRoundTrips(t *testing.T) {
+	mods := map[string]func(p *loyalty.Programme){
+		"rate points with 13 places":    func(p *loyalty.Programme) { p.Earn.Rate.Points = pts("0.0000000000001") },
+		"per-order points of 16 digits": func(p *loyalty.Programme) { p.Earn.PerOrder = pts("1000000000000000") },
+		"welcome of 17 digits":          func(p *loyalty.Programme) { p.Bonuses.Welcome = pts("10000000000000000") },
+		"factor with 13 places": func(p *loyalty.Programme) {
+			p.Earn.Multipliers = []loyalty.Multiplier{{Tag: "x", Factor: pts("1.0000000000001")}}
+		},
+		"max share with 13 places": func(p *loyalty.Programme) { p.Redeem.MaxSharePercent = pts("30.0000000000001") },
+	}
+	for name, m := range mods {
+		t.Run(name, func(t *testing.T) {
+			p := retail()
+			m(&p)
+			if p.Validate() != nil {
+				return // refusing it up front is fine too
+			}
+			out, err := json.Marshal(p)
+			require.NoError(t, err)
+			_, err = loyalty.DecodeProgramme(out)
+			require.NoError(t, err, "Validate accepted it, MarshalJSON wrote %s", out)
+		})
+	}
+}
+
+// A referral loop: A says B referred them (B has no account yet), then B
+// opens saying A referred them. Each ends up with both the referred and
+// the referrer bonus.
+func TestReferralLoopPaysNoReferrerBonus(t *testing.T) {
+	p := retail()
+	p.Bonuses.Referral = loyalty.ReferralBonus{Referrer: pts("300"), Referred: pts("200")}
+	e := newEnv(t, p)
+	_, err := e.svc.Open(e.ctx, "A", loyalty.Enrolment{ReferredBy: "B"})
+	require.NoError(t, err)
+	_, errB := e.svc.Open(e.ctx, "B", loyalty.Enrolment{ReferredBy: "A"})
+	if errB != nil {
+		return // refusing the loop is a fix
+	}
+	e.earn("A", order("a1", "1000"))
+	e.earn("B", order("b1", "1000"))
+	bonus := func(id string) string {
+		return e.account(id).Balance.Sub(pts("10")).String()
+	}
+	// Both clients cannot have referred each other: at most one of them
+	// is a referrer.
+	assert.False(t, bonus("A") == "500" && bonus("B") == "500",
+		"A got %s and B got %s in bonuses from a referral loop", bonus("A"), bonus("B"))
+}
+
+// With a cart that takes the client to Silver, NextTier is Gold and
+// ToNext should be what is missing after the cart.
+func TestAdviseToNextAfterATierCrossingCart(t *testing.T) {
+	r := mustRules(t, tiered(retail()))
+	adv, err := r.Advise(loyalty.Account{ID: "c", Tier: "base"}, loyalty.Balance{},
+		loyalty.Standing{Tier: "base", Metric: pts("49000")}, lines("2000"), day(2026, 3, 1))
+	require.NoError(t, err)
+	require.Equal(t, "gold", adv.NextTier)
+	equalDec(t, "99000", adv.ToNext, "150 000 − (49 000 + 2 000)")
+}
