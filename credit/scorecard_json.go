@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/crmkit/crmkit/internal/strictjson"
 )
 
 // The JSON form of a scorecard:
@@ -130,13 +133,9 @@ func decodeCard(data []byte) (cardJSON, error) {
 	out.Characteristics = make([]charJSON, len(top.Characteristics))
 	for i, rc := range top.Characteristics {
 		path := fmt.Sprintf("characteristics[%d]", i)
-		var named struct {
-			Name string `json:"name"`
-		}
-		_ = json.Unmarshal(rc, &named) // best effort, to name the characteristic in errors
 		var cr charRaw
 		if err := strict(rc, &cr); err != nil {
-			return cardJSON{}, jsonErr(err, path, named.Name)
+			return cardJSON{}, jsonErr(err, path, charName(rc))
 		}
 		if len(cr.Bins) > MaxBins {
 			return cardJSON{}, cardErr(cr.Name, path+".bins", CodeTooLarge, fmt.Sprintf("more than %d", MaxBins), fmt.Sprintf("больше %d", MaxBins))
@@ -165,9 +164,43 @@ func decodeCard(data []byte) (cardJSON, error) {
 	return out, nil
 }
 
-// strict decodes one JSON value into v, refusing unknown fields and
-// anything after the value.
+// charName finds a characteristic's name in its raw JSON, best effort, to
+// name it in errors. Only a single "name" key spelt exactly so counts:
+// with a second one, or a case variant, which one encoding/json would
+// keep is no name to trust.
+func charName(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	name, found := "", false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return ""
+		}
+		if !strings.EqualFold(key, "name") {
+			continue
+		}
+		if key != "name" || found || json.Unmarshal(value, &name) != nil {
+			return ""
+		}
+		found = true
+	}
+	return name
+}
+
+// strict decodes one JSON value into v, refusing unknown fields, keys
+// given twice or in another case, and anything after the value.
 func strict(data []byte, v any) error {
+	if p := strictjson.Check(data, reflect.TypeOf(v)); p != nil {
+		return p
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -306,7 +339,17 @@ func jsonErr(err error, prefix, char string) *ScorecardError {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var trailing errTrailing
+	var p *strictjson.Problem
 	switch {
+	case errors.As(err, &p):
+		path := prefix
+		switch {
+		case prefix == "":
+			path = p.Path
+		case p.Path != "":
+			path = prefix + "." + p.Path
+		}
+		return problemErr(p, shorten(path), char)
 	case errors.As(err, &syn):
 		return &ScorecardError{Characteristic: char, Path: prefix, Reason: CodeMalformedJSON, Offset: syn.Offset, Err: err, Detail: syn.Error()}
 	case errors.As(err, &trailing):
@@ -325,6 +368,25 @@ func jsonErr(err error, prefix, char string) *ScorecardError {
 		return &ScorecardError{Characteristic: char, Path: join(shorten(name)), Reason: CodeUnknownField, Err: err}
 	}
 	return &ScorecardError{Characteristic: char, Path: prefix, Reason: CodeMalformedJSON, Err: err, Detail: shorten(msg)}
+}
+
+// problemErr turns what strictjson refuses at path into a
+// *ScorecardError: a key given twice, a key not spelt exactly as a field,
+// a value of the wrong JSON kind, or nesting too deep.
+func problemErr(p *strictjson.Problem, path, char string) *ScorecardError {
+	switch p.Kind {
+	case strictjson.Duplicate:
+		return &ScorecardError{Characteristic: char, Path: path, Reason: CodeDuplicate,
+			Detail: "the key is given twice", detailRU: "ключ повторяется"}
+	case strictjson.UnknownField:
+		return &ScorecardError{Characteristic: char, Path: path, Reason: CodeUnknownField}
+	case strictjson.WrongType:
+		return &ScorecardError{Characteristic: char, Path: path, Reason: CodeWrongJSONType,
+			Detail:   fmt.Sprintf("expected a JSON %s, got %s %s", p.Want, p.Got, shorten(p.Token)),
+			detailRU: fmt.Sprintf("ожидалось JSON-значение типа %s, получено %s %s", p.Want, p.Got, shorten(p.Token))}
+	}
+	return &ScorecardError{Characteristic: char, Path: path, Reason: CodeMalformedJSON,
+		Detail: "nested too deeply", detailRU: "слишком глубокая вложенность"}
 }
 
 // jsonPath turns "characteristics.0.bins.1.low" into

@@ -3,11 +3,13 @@ package discount
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/crmkit/crmkit/internal/strictjson"
 	"github.com/crmkit/crmkit/money"
 )
 
@@ -115,6 +117,10 @@ func (f Frozen) MarshalJSON() ([]byte, error) {
 // Failures are *InputError naming the field.
 func (f *Frozen) UnmarshalJSON(data []byte) error {
 	var w wireFrozen
+	if p := strictjson.Check(data, reflect.TypeFor[wireFrozen]()); p != nil {
+		re := problemError("", "", p)
+		return &InputError{Field: "frozen." + re.Field, Reason: re.Reason, Value: re.Value}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {

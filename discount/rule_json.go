@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/crmkit/crmkit/internal/strictjson"
 	"github.com/crmkit/crmkit/money"
 )
 
@@ -282,11 +284,14 @@ func (r *Rule) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// strictUnmarshal decodes one JSON value, refusing unknown fields and
-// trailing data.
+// strictUnmarshal decodes one JSON value, refusing unknown fields, keys
+// given twice or in another case, and trailing data.
 func strictUnmarshal(data []byte, v any) error {
 	if len(data) > maxRuleJSON*64 {
 		return errTooLarge
+	}
+	if p := strictjson.Check(data, reflect.TypeOf(v)); p != nil {
+		return p
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -308,7 +313,10 @@ var (
 // field where possible.
 func jsonError(rule, prefix string, err error) *RuleError {
 	var te *json.UnmarshalTypeError
+	var p *strictjson.Problem
 	switch {
+	case errors.As(err, &p):
+		return problemError(rule, prefix, p)
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
@@ -332,19 +340,61 @@ func jsonError(rule, prefix string, err error) *RuleError {
 	return &RuleError{Rule: rule, Field: field, Reason: ReasonMalformedJSON}
 }
 
+// problemError turns what strictjson refuses into a *RuleError: a key
+// given twice is a duplicate, a key not spelt exactly as a field is an
+// unknown field, a value of the wrong JSON kind a bad format.
+func problemError(rule, prefix string, p *strictjson.Problem) *RuleError {
+	field := prefix + p.Path
+	if p.Path == "" {
+		field = strings.TrimSuffix(prefix, ".")
+	}
+	if field == "" {
+		field = "(value)"
+	}
+	switch p.Kind {
+	case strictjson.Duplicate:
+		return &RuleError{Rule: rule, Field: field, Reason: ReasonDuplicate, Value: p.Token, Detail: "the key is given twice"}
+	case strictjson.UnknownField:
+		return &RuleError{Rule: rule, Field: field, Reason: ReasonUnknownField}
+	case strictjson.WrongType:
+		return &RuleError{Rule: rule, Field: field, Reason: ReasonBadFormat, Value: p.Token, Detail: "want a JSON " + p.Want}
+	}
+	return &RuleError{Rule: rule, Field: field, Reason: ReasonMalformedJSON, Detail: "nested too deeply"}
+}
+
 // ruleLabel finds a rule's id in its raw JSON for error messages, or
-// falls back to its position.
+// falls back to its position. Only a single "id" key spelt exactly so
+// names the rule: with a second one, or a case variant, which one
+// encoding/json would keep is no name to trust.
 func ruleLabel(raw []byte, i int) string {
-	var head struct {
-		ID json.RawMessage `json:"id"`
+	fallback := "#" + strconv.Itoa(i)
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return fallback
 	}
-	if json.Unmarshal(raw, &head) == nil {
-		var id string
-		if json.Unmarshal(head.ID, &id) == nil && id != "" && checkText(id, maxIDLen) == "" {
-			return id
+	id, found := "", false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fallback
 		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return fallback
+		}
+		if !strings.EqualFold(key, "id") {
+			continue
+		}
+		if key != "id" || found || json.Unmarshal(value, &id) != nil {
+			return fallback
+		}
+		found = true
 	}
-	return "#" + strconv.Itoa(i)
+	if id != "" && checkText(id, maxIDLen) == "" {
+		return id
+	}
+	return fallback
 }
 
 // fieldDecoder converts wire values to rule values, keeping the first

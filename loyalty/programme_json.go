@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/crmkit/crmkit/internal/strictjson"
 	"github.com/crmkit/crmkit/money"
 )
 
@@ -432,112 +433,22 @@ func (p *Programme) UnmarshalJSON(data []byte) error {
 }
 
 // checkKeys refuses what encoding/json lets through: a key given twice
-// (the last would win) and a key spelt other than in lower case (matched
-// case-insensitively). Syntax errors are left to the decoder.
+// (the last would win), a key spelt other than exactly as the field's
+// JSON name (matched case-insensitively) and a value of the wrong JSON
+// kind, naming the field by its JSON path. Syntax errors are left to the
+// decoder.
 func checkKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := walkKeys(dec, "", 0, reflect.TypeOf(wireProgramme{})); err != nil && err != errSyntax {
-		return err
+	p := strictjson.Check(data, reflect.TypeFor[wireProgramme]())
+	if p == nil {
+		return nil
 	}
-	return nil // syntax errors are the decoder's to report
-}
-
-var errSyntax = errors.New("syntax")
-
-// jsonFields returns the JSON names of struct type t's fields and their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		out[name] = t.Field(i).Type
+	switch p.Kind {
+	case strictjson.Duplicate:
+		return invalid(p.Path, ReasonDuplicate, "")
+	case strictjson.UnknownField:
+		return invalid(p.Path, ReasonUnknownField, "")
+	case strictjson.WrongType:
+		return invalidf(p.Path, ReasonMalformed, p.Token, "want a JSON %s", p.Want)
 	}
-	return out
-}
-
-func walkKeys(dec *json.Decoder, path string, depth int, typ reflect.Type) error {
-	for typ != nil && typ.Kind() == reflect.Pointer {
-		typ = typ.Elem()
-	}
-	if typ == reflect.TypeOf(json.RawMessage{}) {
-		typ = nil // a money object: money checks its own keys
-	}
-	if depth > 32 {
-		return invalidf(path, ReasonMalformed, "", "nested too deeply")
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return errSyntax
-	}
-	if typ != nil {
-		want := ""
-		switch typ.Kind() {
-		case reflect.String:
-			if _, ok := tok.(string); !ok {
-				want = "string"
-			}
-		case reflect.Int, reflect.Int32, reflect.Int64:
-			if _, ok := tok.(json.Number); !ok {
-				want = "integer"
-			}
-		case reflect.Bool:
-			if _, ok := tok.(bool); !ok {
-				want = "boolean"
-			}
-		}
-		if want != "" && tok != nil {
-			return invalidf(path, ReasonMalformed, fmt.Sprint(tok), "want a JSON %s", want)
-		}
-	}
-	switch tok {
-	case json.Delim('{'):
-		seen := map[string]bool{}
-		var fields map[string]reflect.Type
-		if typ != nil && typ.Kind() == reflect.Struct {
-			fields = jsonFields(typ)
-		}
-		for dec.More() {
-			t, err := dec.Token()
-			if err != nil {
-				return errSyntax
-			}
-			k, _ := t.(string)
-			field := k
-			if path != "" {
-				field = path + "." + k
-			}
-			for i := 0; i < len(k); i++ {
-				if c := k[i]; !(c >= 'a' && c <= 'z' || c == '_') {
-					return invalid(field, ReasonUnknownField, "")
-				}
-			}
-			if seen[k] {
-				return invalid(field, ReasonDuplicate, "")
-			}
-			seen[k] = true
-			var ft reflect.Type
-			if fields != nil {
-				var ok bool
-				if ft, ok = fields[k]; !ok {
-					return invalid(field, ReasonUnknownField, "")
-				}
-			}
-			if err := walkKeys(dec, field, depth+1, ft); err != nil {
-				return err
-			}
-		}
-		_, _ = dec.Token()
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			var et reflect.Type
-			if typ != nil && typ.Kind() == reflect.Slice {
-				et = typ.Elem()
-			}
-			if err := walkKeys(dec, fmt.Sprintf("%s[%d]", path, i), depth+1, et); err != nil {
-				return err
-			}
-		}
-		_, _ = dec.Token()
-	}
-	return nil
+	return invalidf(p.Path, ReasonMalformed, "", "nested too deeply")
 }

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crmkit/crmkit/internal/strictjson"
 )
 
 // ModelKind names a trainable model.
@@ -923,6 +926,22 @@ func readModel(r io.Reader, limit int64) (*Model, error) {
 	return loadModel(data, limit)
 }
 
+// modelProblem turns what strictjson refuses in a model document into an
+// *Error matching ErrInvalidModel: a key given twice is a duplicate; a
+// key not spelt exactly as a field (another case, an unknown name), a
+// value of the wrong JSON kind or nesting too deep is malformed JSON.
+func modelProblem(p *strictjson.Problem) *Error {
+	switch p.Kind {
+	case strictjson.Duplicate:
+		return newError(ErrInvalidModel, ReasonDuplicate, p.Path, p.Token, "the key is given twice")
+	case strictjson.UnknownField:
+		return newError(ErrInvalidModel, ReasonMalformedJSON, p.Path, p.Token, "unknown field (field names are case-sensitive)")
+	case strictjson.WrongType:
+		return newError(ErrInvalidModel, ReasonMalformedJSON, p.Path, p.Token, "want a JSON "+p.Want+", got "+p.Got)
+	}
+	return newError(ErrInvalidModel, ReasonMalformedJSON, p.Path, "", "nested too deeply")
+}
+
 // LoadModel reads a model saved by MarshalJSON and checks it whole: the
 // format name and version (1 to 4; the feature options of versions 3
 // and 4 only from those versions on), the kind, unknown fields, at least two unique
@@ -937,6 +956,9 @@ func loadModel(data []byte, limit int64) (*Model, error) {
 	}
 	if int64(len(data)) > limit {
 		return bad(ReasonTooLarge, "", "", fmt.Sprintf("at most %d bytes", limit))
+	}
+	if p := strictjson.Check(data, reflect.TypeFor[modelDoc]()); p != nil {
+		return nil, modelProblem(p)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

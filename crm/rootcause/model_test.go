@@ -196,8 +196,8 @@ func TestLoadModelErrors(t *testing.T) {
 			delete(d, "idf")
 		},
 			ReasonOutOfRange, "raw_tf"},
-		{"unknown field", func(d map[string]any) { d["extra"] = 1 }, ReasonMalformedJSON, ""},
-		{"wrong type", func(d map[string]any) { d["terms"] = "x" }, ReasonMalformedJSON, ""},
+		{"unknown field", func(d map[string]any) { d["extra"] = 1 }, ReasonMalformedJSON, "extra"},
+		{"wrong type", func(d map[string]any) { d["terms"] = "x" }, ReasonMalformedJSON, "terms"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
