@@ -235,3 +235,12 @@ func TestDuplicateCompensationCountsOnItsOriginal(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, rub("5000").Equal(rep.TotalCost), "RUB 5000 paid out is missing from the cost analysis: total %s", rep.TotalCost)
 }
+
+// A resolution without an outcome names the missing field in Russian
+// words, not by its JSON name.
+func TestResolutionOutcomeMissingMessage(t *testing.T) {
+	e := &crm.ComplaintError{Reason: crm.ComplaintMoveIncomplete, To: crm.ComplaintResolved, Field: "resolution.outcome"}
+	assert.NotContains(t, e.Message("ru"), "resolution.outcome")
+	assert.Contains(t, e.Message("ru"), "результат рассмотрения")
+	assert.Contains(t, e.Message("en"), "resolution.outcome")
+}

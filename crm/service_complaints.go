@@ -120,6 +120,8 @@ func complaintFieldRU(f string) string {
 		return "причину"
 	case "resolution":
 		return "решение"
+	case "resolution.outcome":
+		return "результат рассмотрения (удовлетворена, удовлетворена частично или отклонена)"
 	case "resolution.reason":
 		return "обоснование решения"
 	case "resolution.remedy":

@@ -144,7 +144,12 @@ func (e *AmountError) Message(tag string) string {
 		en, ru = "is not a field of an amount", "не является полем суммы"
 	case ReasonMalformedJSON:
 		en, ru = "is not a JSON object {\"amount\",\"currency\"}", "не является объектом JSON {\"amount\",\"currency\"}"
-	case ReasonUnknownCurrency, ReasonMalformedCurrency, ReasonNoCurrency:
+	case ReasonNoCurrency:
+		en, ru = "is missing", "не указана валюта"
+	case ReasonMalformedCurrency:
+		en = fmt.Sprintf("%q is not a three-letter ISO 4217 code", in)
+		ru = fmt.Sprintf("%q — не трёхбуквенный код ISO 4217", in)
+	case ReasonUnknownCurrency:
 		en = fmt.Sprintf("%q is not an active ISO 4217 code", in)
 		ru = fmt.Sprintf("%q не входит в действующий перечень ISO 4217", in)
 	default:
