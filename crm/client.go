@@ -73,8 +73,9 @@ type Client struct {
 	// LastOrderAt is the time of the client's latest order, reported by
 	// the host (Service.RecordOrder); it drives the activity policy.
 	LastOrderAt time.Time
-	// LastContactAt is the time of the latest interaction that reached
-	// the client. The store maintains it as interactions are logged.
+	// LastContactAt is the time of the latest interaction in force (not
+	// superseded by a correction) that reached the client. The store
+	// maintains it as interactions are logged and corrected.
 	LastContactAt time.Time
 
 	// AcceptedDuplicate is set when the client was created although

@@ -137,11 +137,12 @@ const (
 // ActivityPolicy derives Dormant and Churned from order activity: a
 // customer with no order for DormantAfterDays days is dormant, and for
 // ChurnedAfterDays days churned. Days are whole calendar days in Location
-// (UTC if nil) between the last order (or, without one, the day the client
-// became a customer) and the as-of date; at exactly N days the rule
-// applies. The policy only moves clients down (customer → dormant →
-// churned); an order brings them back (Service.RecordOrder). A zero
-// number of days switches that rule off.
+// (UTC if nil) between the later of the last order and the last time the
+// client became a customer (so a manual reactivation is a fresh start)
+// and the as-of date; at exactly N days the rule applies. The policy only
+// moves clients down (customer → dormant → churned); an order recent
+// enough to keep the client active brings them back
+// (Service.RecordOrder). A zero number of days switches that rule off.
 type ActivityPolicy struct {
 	DormantAfterDays int
 	ChurnedAfterDays int
@@ -216,8 +217,9 @@ func becameCustomer(log []StageChange) time.Time {
 }
 
 // StageDurations returns how long the client spent in each stage
-// according to its log, counting the current stage up to asOf. A stage
-// entered several times adds up.
+// according to its log, as of asOf: the stage in force at asOf counts up
+// to it, and changes after asOf are ignored. A stage entered several
+// times adds up.
 func StageDurations(log []StageChange, asOf time.Time) map[Stage]time.Duration {
 	out := map[Stage]time.Duration{}
 	for i, ch := range log {

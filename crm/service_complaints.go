@@ -460,8 +460,10 @@ type ComplaintDraft struct {
 // validates the result and stores it with a complaint.updated event
 // naming the changed fields. Like UpdateClient, edit may run more than
 // once (on a conflict) and must only describe the change. A new severity
-// recomputes the SLA deadlines from ReceivedAt. A closed, rejected or
-// duplicate complaint cannot be edited.
+// recomputes the deadlines still owed from ReceivedAt (moved again by the
+// holds that ended); a deadline already answered keeps the due instant it
+// was judged against. A closed, rejected or duplicate complaint cannot be
+// edited.
 func (s *Service) EditComplaint(ctx context.Context, actor Actor, id uuid.UUID, edit func(*ComplaintDraft) error) (Complaint, error) {
 	if edit == nil {
 		return Complaint{}, invalid("edit", ReasonRequired, "")
@@ -764,7 +766,9 @@ func (s *Service) HoldComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 // ResumeComplaint ends the complaint's hold now, with an optional note:
 // each deadline the complaint still owed when the hold began moves later
 // by the business time the hold covered on the SLA's working calendar
-// (ComplaintHold.Paused). A complaint not on hold is a *ComplaintError
+// (ComplaintHold.Paused); one met during the hold moves only by the
+// business time from the hold's start to when it was met, so a breach
+// before the hold is not undone. A complaint not on hold is a *ComplaintError
 // (complaint_not_on_hold). The resumption is recorded on the client's
 // timeline (complaint.resumed) with the new deadlines.
 func (s *Service) ResumeComplaint(ctx context.Context, actor Actor, id uuid.UUID, note string) (Complaint, error) {

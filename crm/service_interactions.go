@@ -44,7 +44,12 @@ func (s *Service) LogInteraction(ctx context.Context, actor Actor, in NewInterac
 
 // CorrectInteraction records a correction of an earlier interaction: a
 // new entry, pointing at the one it corrects, that supersedes it. The
-// original stays in the log (interactions are append-only).
+// original stays in the log (interactions are append-only). Only the
+// latest entry can be corrected: one already corrected is refused
+// (corrects, conflict). in.ClientID may be empty or any id that resolves
+// to the interaction's client (one merged since included); an interaction
+// of a client the actor may not read is refused exactly like a missing
+// one. LastContactAt is recomputed from the interactions in force.
 func (s *Service) CorrectInteraction(ctx context.Context, actor Actor, original uuid.UUID, in NewInteraction) (Interaction, error) {
 	if original == uuid.Nil {
 		return Interaction{}, invalid("corrects", ReasonRequired, "")

@@ -112,9 +112,12 @@ func (f Frozen) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// UnmarshalJSON decodes a record strictly and checks that it is
-// consistent: one currency, and List − Discount = Net on every line.
-// Failures are *InputError naming the field.
+// UnmarshalJSON decodes a record strictly (no repeated, case-variant or
+// unknown keys, values of the right JSON kind) and checks it: currency,
+// at and rounding required; every amount of lines, adjustments and uses
+// in the record's currency, not negative and a whole number of minor
+// units; List − Discount = Net on every line; adjustment lines in range;
+// max_uses not negative. Failures are *InputError naming the field.
 func (f *Frozen) UnmarshalJSON(data []byte) error {
 	var w wireFrozen
 	if p := strictjson.Check(data, reflect.TypeFor[wireFrozen]()); p != nil {

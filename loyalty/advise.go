@@ -159,7 +159,9 @@ type Advice struct {
 	// programme has no redemption).
 	Redeem RedeemLimit
 	// Tier is the client's tier and NextTier the next one up ("" at the
-	// top or without tiers); ToNext is the metric missing to reach it.
+	// top or without tiers) — when the cart itself reaches a higher tier,
+	// the one above that tier; ToNext is the metric missing to reach
+	// NextTier, counted after the cart in that case.
 	Tier, NextTier string
 	ToNext         decimal.Decimal
 	// Notices are the messages to show, in this order: earning, paying

@@ -233,9 +233,10 @@ type BirthdayBonus struct {
 	DaysAfter  int             // [days_after] 0 to 90
 }
 
-// ReferralBonus is granted to both clients after the referred client's
-// first paid order: Referrer points to the client who referred, Referred
-// points to the new client.
+// ReferralBonus is granted after the referred client's first paid order:
+// Referred points to the new client, and Referrer points to the client
+// who referred them, unless the referrer's account was opened after the
+// referred client's or was itself referred by them (no loops).
 type ReferralBonus struct {
 	Referrer decimal.Decimal // [referrer]
 	Referred decimal.Decimal // [referred]

@@ -206,8 +206,8 @@ func (s *Service) posting(op Op, kind PostingKind, date Date, fingerprint ...str
 }
 
 // Earn credits the points an order earns (Rules.Earn explains how) and,
-// after the client's first paid order, the referral bonus to both
-// clients. The order's Date defaults to today and may not be later.
+// after the client's first paid order, the referral bonus (see
+// ReferralBonus). The order's Date defaults to today and may not be later.
 //
 // With tiers, the points depend on the client's tier metric, so the
 // posting carries the account version it was computed from and is

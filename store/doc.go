@@ -11,13 +11,16 @@
 // Every method takes a context.Context first and honours its cancellation.
 // A method returns either its result or an error; the error is one of the
 // kinds below (wrapped in an *Error that says which record), the context's
-// error, or a backend failure that matches none of them.
+// error, or a backend failure (which matches ErrConflict when it is a
+// transaction conflict the backend could not absorb, and none of the
+// kinds otherwise).
 //
 //   - ErrNotFound: the record does not exist. A read refused for access
 //     reasons by a service is reported the same way, so a caller cannot
 //     learn whether a record it may not see exists.
-//   - ErrConflict: a write was based on a stale Version: someone else
-//     changed the record since it was read. Nothing was written. The
+//   - ErrConflict: a write was based on a stale Version (someone else
+//     changed the record since it was read), or the backend met a
+//     transaction conflict it could not absorb. Nothing was written. The
 //     caller reads again and decides; services retry on their own where
 //     re-applying the change is safe.
 //   - ErrDuplicate: a unique key (an id, a tax number, an idempotency key)

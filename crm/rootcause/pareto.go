@@ -58,8 +58,9 @@ func (p Period) Contains(t time.Time) bool {
 }
 
 // Previous returns the period before p: when p spans whole calendar
-// months (From is the first of a month at midnight and To the first of
-// a later month, in From's location) it is the same number of months
+// months (From is the first instant of the first of a month — midnight,
+// or the jump where the clocks skip it — and To that of a later month,
+// in From's location) it is the same number of months
 // before — the previous month, quarter or year; otherwise it is the
 // same duration ending where p begins. Both bounds of p must be set;
 // otherwise it returns the zero Period, which ComparePareto refuses.

@@ -315,7 +315,9 @@ func (s *Store) whyNotUpdated(ctx context.Context, c crm.Client) error {
 // LastContactAt becomes the later of the two clients'. The events are
 // then appended as given: an event about the merged client stays on the
 // tombstone's timeline. Both clients are locked in id order first, so two
-// merges never deadlock.
+// merges never deadlock. It runs at READ COMMITTED whatever the
+// database's default; in a host transaction (WithTx) that is not READ
+// COMMITTED it is refused with an error wrapping ErrInvalid.
 func (s *Store) MergeClients(ctx context.Context, survivor, merged crm.Client, events []crm.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err

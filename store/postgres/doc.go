@@ -128,9 +128,12 @@
 // so it queues behind a merge of that client; MergeClients moves the
 // complaints to the survivor, each with its next version.
 // Migration 0004 adds on_hold, set while the complaint's last hold (kept
-// in the document) lasts: overdue listings leave those complaints out,
-// and the partial index of open complaints covers only those not on
-// hold.
+// in the document) lasts, and migration 0007 held_since, the instant that
+// hold began. An overdue listing leaves out only the deadlines that were
+// still ahead when the hold began (acknowledge_due or resolve_due later
+// than held_since), so a complaint that had already missed a deadline
+// when it was put on hold stays overdue; the partial index of open
+// complaints covers held complaints too.
 //
 // # Listings
 //

@@ -23,7 +23,10 @@ import (
 var ErrInvalid = errors.New("postgres: invalid request")
 
 // ErrBackend matches every *Error: the database failed in a way the
-// contract has no kind for.
+// contract has no kind for. A serialization failure or deadlock that
+// outlasted the store's attempts (or hit a read, or a host transaction)
+// is also an *Error, wrapped so that it matches store.ErrConflict as
+// well.
 var ErrBackend = errors.New("postgres: database error")
 
 // Error is a failure of the database or of the connection to it that is

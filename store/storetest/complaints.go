@@ -360,7 +360,7 @@ func complaintOnHoldNotOverdue(t *testing.T, k *kit) {
 	f := crm.ComplaintFilter{OverdueAt: asOf, ClientID: c.ID}
 	require.False(t, f.Match(held), "setup: Match lists a complaint on hold as overdue")
 	assert.ElementsMatch(t, []uuid.UUID{late.ID, ended.ID}, idsOf(k.complaints(f)),
-		"contract: ListComplaints leaves complaints on hold out of overdue listings (ComplaintFilter.Match)")
+		"contract: ListComplaints leaves out of overdue listings a complaint whose deadlines were still ahead when its hold began (ComplaintFilter.Match)")
 	same(t, stored(held, 1), k.mustGetComplaint(held.ID), "contract: reads return what was written — a complaint on hold")
 
 	// Resumed: the complaint is overdue again.
