@@ -12,19 +12,29 @@ import (
 	"github.com/crmkit/crmkit/crm"
 )
 
-// pauseStore runs hook once, just before the first UpdateClient reaches
-// the store: another writer gets in between the caller's read and write.
+// pauseStore runs hook once, just before the first client or complaint
+// update reaches the store: another writer gets in between the caller's
+// read and its write.
 type pauseStore struct {
 	crm.Store
 	hook func()
 }
 
-func (p *pauseStore) UpdateClient(ctx context.Context, c crm.Client, events []crm.Event) error {
+func (p *pauseStore) pause() {
 	if h := p.hook; h != nil {
 		p.hook = nil
 		h()
 	}
+}
+
+func (p *pauseStore) UpdateClient(ctx context.Context, c crm.Client, events []crm.Event) error {
+	p.pause()
 	return p.Store.UpdateClient(ctx, c, events)
+}
+
+func (p *pauseStore) UpdateComplaint(ctx context.Context, c crm.Complaint, events []crm.Event) error {
+	p.pause()
+	return p.Store.UpdateComplaint(ctx, c, events)
 }
 
 // ApplyActivityPolicy retries a client write that met a conflict; when
@@ -58,19 +68,6 @@ func TestApplyActivityPolicyReportsOnlyChangesMade(t *testing.T) {
 	require.Empty(t, changes, "no stage change was recorded, so none may be reported; got %+v", changes)
 }
 
-type pauseComplaintStore struct {
-	crm.Store
-	hook func()
-}
-
-func (p *pauseComplaintStore) UpdateComplaint(ctx context.Context, c crm.Complaint, events []crm.Event) error {
-	if h := p.hook; h != nil {
-		p.hook = nil
-		h()
-	}
-	return p.Store.UpdateComplaint(ctx, c, events)
-}
-
 // Two duplicate moves at the same moment (c3 → c2 while c2 → c1) can leave
 // a short chain; it never becomes a cycle, and ComplaintPareto follows it:
 // what was paid on c3 counts in c1's cost.
@@ -89,7 +86,7 @@ func TestConcurrentDuplicateMovesChainFollowedByPareto(t *testing.T) {
 		Amount: rub("700"), Reference: "КСФ-3"})
 	require.NoError(t, err)
 
-	ps := &pauseComplaintStore{Store: w.st}
+	ps := &pauseStore{Store: w.st}
 	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
 	require.NoError(t, err)
 	ps.hook = func() {

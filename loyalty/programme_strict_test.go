@@ -3,6 +3,7 @@ package loyalty_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +11,11 @@ import (
 
 	"github.com/crmkit/crmkit/loyalty"
 )
+
+const progBase = `{"id":"p","currency":"RUB","valid_from":"2026-01-01"%s}`
+
+// progDoc is a minimal programme document with extra fields spliced in.
+func progDoc(extra string) []byte { return []byte(strings.Replace(progBase, "%s", extra, 1)) }
 
 // A repeated key, or a key in another case, must be refused with a
 // *ValidationError naming it by its JSON path, never decoded with the
@@ -30,6 +36,9 @@ func TestDecodeProgrammeStrictKeysNamePath(t *testing.T) {
 		{"repeated key deep", `,"tiers":{"window":{"kind":"lifetime","kind":"rolling_days"}}`, "tiers.window.kind", loyalty.ReasonDuplicate},
 		{"wrong kind deep", `,"bonuses":{"birthday":{"points":"5","days_before":"3"}}`, "bonuses.birthday.days_before", loyalty.ReasonMalformed},
 		{"array for an object", `,"earn":[]`, "earn", loyalty.ReasonMalformed},
+		{"upper-case id", `,"ID":"other"`, "ID", loyalty.ReasonUnknownField},
+		{"unknown nested field", `,"earn":{"colour":"red"}`, "earn.colour", loyalty.ReasonUnknownField},
+		{"number for a decimal string", `,"earn":{"per_sku":[{"sku":"a","points":5}]}`, "earn.per_sku[0].points", loyalty.ReasonMalformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,8 +2,6 @@ package loyalty_test
 
 import (
 	"encoding/json"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,42 +9,6 @@ import (
 
 	"github.com/crmkit/crmkit/loyalty"
 )
-
-const progBase = `{"id":"p","currency":"RUB","valid_from":"2026-01-01"%s}`
-
-func progDoc(extra string) []byte { return []byte(strings.Replace(progBase, "%s", extra, 1)) }
-
-// Strict decoding must not let a second copy of a key, or a key spelt in
-// another case, silently override the first: here points that should
-// last 30 days would never expire.
-func TestDecodeProgrammeRefusesDuplicateAndCaseVariantKeys(t *testing.T) {
-	for name, extra := range map[string]string{
-		"duplicate key":           `,"expiry_days":30,"expiry_days":0`,
-		"duplicate nested key":    `,"earn":{"rate":{"points":"1","for_every":{"amount":"100","currency":"RUB"}},"rate":{"points":"50","for_every":{"amount":"1","currency":"RUB"}}}`,
-		"key in another case":     `,"Expiry_Days":30`,
-		"case variant overrides":  `,"expiry_days":30,"EXPIRY_DAYS":0`,
-		"upper-case id overrides": `,"ID":"other"`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			p, err := loyalty.DecodeProgramme(progDoc(extra))
-			require.ErrorIs(t, err, loyalty.ErrInvalid, "decoded as %+v", p)
-		})
-	}
-}
-
-// Every error should name the field by its JSON path.
-func TestDecodeProgrammeErrorPaths(t *testing.T) {
-	cases := []struct{ extra, field string }{
-		{`,"earn":{"colour":"red"}`, "earn.colour"},
-		{`,"earn":{"per_sku":[{"sku":"a","points":5}]}`, "earn.per_sku[0].points"},
-	}
-	for _, c := range cases {
-		_, err := loyalty.DecodeProgramme(progDoc(c.extra))
-		var v *loyalty.ValidationError
-		require.True(t, errors.As(err, &v), "%v", err)
-		assert.Equal(t, c.field, v.Field, v.Error())
-	}
-}
 
 // A programme that Validate accepts must encode to JSON that
 // DecodeProgramme accepts back.
