@@ -315,3 +315,37 @@ func TestTierAndCredit(t *testing.T) {
 	assert.Equal(t, "B", asHead.Credit.Rating)
 	assert.Empty(t, asHead.Redacted)
 }
+
+// Duplicate keys fold what differs between two spellings of one
+// counterparty: the separators, case and country prefix of a foreign tax
+// id, and a sole proprietor's name in full against its initials.
+func TestDuplicateKeysFoldSpellings(t *testing.T) {
+	w := newWorld(t)
+	german := company("Müller", "")
+	german.TaxIDs = []taxid.ID{{Country: "DE", Kind: taxid.KindOther, Value: "DE 123 456 789"}}
+	orig := w.create(t, w.manager1, german)
+
+	again := company("Müller Handel", "")
+	again.TaxIDs = []taxid.ID{{Country: "de", Kind: taxid.KindOther, Value: "123.456.789"}}
+	dups, err := w.svc.FindDuplicates(w.ctx, w.manager1, again)
+	require.NoError(t, err)
+	require.Len(t, dups, 1)
+	assert.Equal(t, orig.ID, dups[0].ClientID)
+	assert.Equal(t, crm.MatchTaxID, dups[0].Strongest())
+	assert.Equal(t, []crm.MatchKey{{Kind: crm.MatchTaxID, Value: "DE:123456789"}}, dups[0].Matches)
+
+	ip := company("", "")
+	ip.LegalName = "Индивидуальный предприниматель Петров Пётр Петрович"
+	ip.ShortName = ""
+	ip.Kind = crm.KindSoleProprietor
+	sole := w.create(t, w.manager1, ip)
+	short := company("", "")
+	short.LegalName = "ИП Петров П. П."
+	short.ShortName = ""
+	short.Kind = crm.KindSoleProprietor
+	dups, err = w.svc.FindDuplicates(w.ctx, w.manager1, short)
+	require.NoError(t, err)
+	require.Len(t, dups, 1)
+	assert.Equal(t, sole.ID, dups[0].ClientID)
+	assert.Equal(t, []crm.MatchKey{{Kind: crm.MatchName, Value: "петров пп"}}, dups[0].Matches)
+}

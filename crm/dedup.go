@@ -23,6 +23,12 @@ const (
 	MatchName  MatchKind = "name"   // the same name once case, quotes, ё/е and legal forms are ignored
 )
 
+// MatchKeysVersion is the version of the derivation of Client.MatchKeys.
+// It goes up whenever the keys of an existing client could change, so
+// that stores keeping an index of the keys (store/postgres) know to
+// re-derive it. Version 2 folds foreign tax ids and joins initials.
+const MatchKeysVersion = 2
+
 // MatchKey is one duplicate-detection key of a client.
 type MatchKey struct {
 	Kind  MatchKind
@@ -36,9 +42,16 @@ type KeyMatch struct {
 }
 
 // MatchKeys returns the client's duplicate-detection keys: its Russian
-// INN and its tax ids of other countries as "country:value", every
-// contact phone and e-mail, and the normalised legal and short names. Keys
-// are unique and sorted.
+// INN and its tax ids of other countries as "country:value" (the latter
+// folded by taxid.ID.MatchValue: case, separators and a leading country
+// prefix do not count), every contact phone and e-mail, and the normalised
+// legal and short names (normalize.OrgName) with, for a person's name
+// written out with a patronymic, its "surname + initials" form
+// (normalize.InitialsName), so "ИП Иванов Иван Иванович" and
+// "ИП Иванов И. И." match. Keys are unique and sorted.
+//
+// MatchKeysVersion names this derivation; a store that keeps the keys
+// must re-derive them when it changes.
 func (c Client) MatchKeys() []MatchKey {
 	var keys []MatchKey
 	for _, id := range c.TaxIDs {
@@ -46,7 +59,7 @@ func (c Client) MatchKeys() []MatchKey {
 		case id.Country == taxid.CountryRU && id.Kind == taxid.KindINN:
 			keys = append(keys, MatchKey{Kind: MatchINN, Value: id.Country + ":" + id.Value})
 		case id.Country != taxid.CountryRU:
-			keys = append(keys, MatchKey{Kind: MatchTaxID, Value: id.Country + ":" + id.Value})
+			keys = append(keys, MatchKey{Kind: MatchTaxID, Value: id.Country + ":" + id.MatchValue()})
 		}
 	}
 	for _, ct := range c.Contacts {
@@ -59,6 +72,9 @@ func (c Client) MatchKeys() []MatchKey {
 	}
 	for _, name := range []string{c.LegalName, c.ShortName} {
 		if k := normalize.OrgName(name); k != "" {
+			keys = append(keys, MatchKey{Kind: MatchName, Value: k})
+		}
+		if k := normalize.InitialsName(name); k != "" {
 			keys = append(keys, MatchKey{Kind: MatchName, Value: k})
 		}
 	}

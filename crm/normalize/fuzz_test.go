@@ -99,6 +99,9 @@ func FuzzOrgName(f *testing.F) {
 		if strict, err := OrgNameStrict(in); err == nil && strict != out {
 			t.Fatalf("OrgNameStrict(%q) = %q, OrgName = %q", in, strict, out)
 		}
+		if k := InitialsName(in); k != "" && (!utf8.ValidString(k) || OrgName(k) != k) {
+			t.Fatalf("InitialsName(%q) = %q, which OrgName reads as %q", in, k, OrgName(k))
+		}
 	})
 }
 

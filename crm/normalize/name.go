@@ -173,15 +173,153 @@ func orgKey(raw string) string {
 	if s == "" {
 		return ""
 	}
-	words := orgWords(s)
+	words := joinInitials(orgWords(s))
 	if len(words) == 0 {
 		return ""
 	}
-	kept := dropLegalForms(words)
+	kept := joinInitials(dropLegalForms(words))
 	if len(kept) == 0 {
 		kept = words
 	}
+	// Dropping a form can bring single letters together ("А ООО Б"), and
+	// joining them can make a form ("A G" is "AG"): repeat until neither
+	// changes anything, so that the key is its own key.
+	for {
+		next := joinInitials(dropLegalForms(kept))
+		if len(next) == 0 || equalWordLists(next, kept) {
+			break
+		}
+		kept = next
+	}
 	return strings.Join(kept, " ")
+}
+
+// joinInitials joins runs of single-letter words into one word, so that
+// initials written with spaces ("И. И.", "J. P.") fold like initials
+// written without ("И.И.", "J.P.", joined by isInitialism). words may be
+// modified.
+func joinInitials(words []string) []string {
+	out := words[:0]
+	for i := 0; i < len(words); {
+		j := i
+		for j < len(words) && isSingleLetter(words[j]) {
+			j++
+		}
+		if j-i < 2 {
+			out = append(out, words[i])
+			i++
+			continue
+		}
+		out = append(out, fixMixedScript(strings.Join(words[i:j], "")))
+		i = j
+	}
+	return out
+}
+
+// isSingleLetter reports whether w is exactly one letter.
+func isSingleLetter(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return size == len(w) && size > 0 && unicode.IsLetter(r)
+}
+
+func equalWordLists(a, b []string) bool {
+	return len(a) == len(b) && equalWords(a, b)
+}
+
+// InitialsName returns the "surname and initials" key of a person's name
+// written out in full with a patronymic — a sole proprietor's card name
+// as it appears in the register, or a private client's — so that it can
+// be matched with the short form the same person goes by on documents:
+// "ИП Иванов Иван Иванович", "Иванов Иван Иванович" and
+// "Иван Иванович Иванов" all give "иванов ии", which is also what OrgName
+// gives for "ИП Иванов И.И." and "ИП Иванов И. И.". A hyphenated surname
+// keeps its parts ("Иванов-Петров Александр Борисович" gives
+// "иванов петров аб"). The key is OrgName's key of the short form, so
+// initials that spell a legal form are dropped as OrgName drops them
+// ("Иванов Алексей Олегович" gives "иванов", as "ИП Иванов А.О." does).
+//
+// The name must be letters only, with the patronymic (ending in -вич,
+// -ич, -вна, -чна, -оглы, -кызы, -улы, -уулу, or -vich, -vna, -ichna in
+// Latin script, at least five letters; or a father's name followed by
+// "оглы", "кызы", "улы" or "уулу") last or second of three, a given
+// name of two or more letters beside it and a surname; the only legal
+// form allowed is a sole proprietor's (ИП, индивидуальный
+// предприниматель). For anything else, and for input OrgName refuses,
+// InitialsName returns "".
+func InitialsName(raw string) string {
+	if nameTooLong(raw) {
+		return ""
+	}
+	words := orgWords(Text(raw))
+	kept := make([]string, 0, len(words))
+	for i := 0; i < len(words); {
+		n := legalFormAt(words, i)
+		if n == 0 {
+			kept = append(kept, words[i])
+			i++
+			continue
+		}
+		if !isSoleProprietorForm(words[i : i+n]) {
+			return ""
+		}
+		i += n
+	}
+	if len(kept) < 3 {
+		return ""
+	}
+	for _, w := range kept {
+		for _, r := range w {
+			if !unicode.IsLetter(r) {
+				return ""
+			}
+		}
+	}
+	var surname []string
+	var given, patronymic string
+	switch n := len(kept); {
+	case n >= 4 && turkicPatronymicWords[kept[n-1]]: // "Гасан оглы"
+		surname, given, patronymic = kept[:n-3], kept[n-3], kept[n-2]
+	case isPatronymic(kept[n-1]):
+		surname, given, patronymic = kept[:n-2], kept[n-2], kept[n-1]
+	case n == 3 && isPatronymic(kept[1]):
+		surname, given, patronymic = kept[2:], kept[0], kept[1]
+	default:
+		return ""
+	}
+	if utf8.RuneCountInString(given) < 2 || isPatronymic(given) {
+		return ""
+	}
+	g, _ := utf8.DecodeRuneInString(given)
+	p, _ := utf8.DecodeRuneInString(patronymic)
+	// The key of the short form, exactly as OrgName reads it.
+	return orgKey(strings.Join(surname, " ") + " " + string(g) + "." + string(p) + ".")
+}
+
+// isSoleProprietorForm reports whether the legal form is a sole
+// proprietor's.
+func isSoleProprietorForm(form []string) bool {
+	return (len(form) == 1 && form[0] == "ип") ||
+		(len(form) == 2 && form[0] == "индивидуальный" && form[1] == "предприниматель")
+}
+
+// turkicPatronymicWords are the words that follow the father's name in a
+// patronymic written as two words ("Гасан оглы").
+var turkicPatronymicWords = map[string]bool{"оглы": true, "кызы": true, "улы": true, "уулу": true, "ogly": true, "kyzy": true}
+
+// patronymicEndings are the endings of patronymics (after folding);
+// isPatronymic also wants five letters or more.
+var patronymicEndings = []string{"ич", "вна", "чна", "оглы", "кызы", "улы", "уулу", "vich", "vna", "ichna"}
+
+func isPatronymic(w string) bool {
+	if utf8.RuneCountInString(w) < 5 {
+		return false
+	}
+	for _, e := range patronymicEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // isOrgBreak reports whether r separates words of an organisation name.

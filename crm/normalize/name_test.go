@@ -90,7 +90,18 @@ func TestOrgName(t *testing.T) {
 		{"hyphen", `Кока-Кола`, "кока кола"},
 		{"dashes", `Альфа—Банк – Москва`, "альфа банк москва"},
 		{"minus sign", "Альфа\u2212Банк", "альфа банк"},
-		{"slash backslash ampersand", `A/B\C & D`, "a b c d"},
+		{"slash backslash ampersand", `Alpha/Beta\Gamma & Delta`, "alpha beta gamma delta"},
+
+		// Single letters in a row are initials, however they are spaced.
+		{"initials with spaces", `ИП Иванов И. И.`, "иванов ии"},
+		{"initials without spaces", `ИП Иванов И.И.`, "иванов ии"},
+		{"initials without dots", `ИП Иванов И И`, "иванов ии"},
+		{"latin initials with spaces", `J. P. Morgan`, "jp morgan"},
+		{"letters split by slash", `A/B Trading`, "ab trading"},
+		{"one letter stays a word", `Магазин у дома`, "магазин у дома"},
+		{"letters brought together by a dropped form", `А ООО Б`, "аб"},
+		{"letters that join into a form", `Иванов A G`, "иванов"},
+		{"initials mixing scripts", "e Ѐ", "еѐ"},
 		{"brackets colon semicolon", `Ромашка (Москва): филиал; офис`, "ромашка москва филиал офис"},
 		{"initialism", `A.B.C. Trading`, "abc trading"},
 		{"initialism without last dot", `A.B.C Trading`, "abc trading"},
@@ -251,4 +262,40 @@ func TestOrgSingleFormsAreShort(t *testing.T) {
 		assert.Equal(t, phrase, Text(phrase), "phrase must be in folded form")
 		assert.Equal(t, "x", OrgName(phrase+" x"), phrase)
 	}
+}
+
+func TestInitialsName(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"sole proprietor in full", `ИП Иванов Иван Иванович`, "иванов ии"},
+		{"spelled-out form", `Индивидуальный предприниматель Петрова Анна Сергеевна`, "петрова ас"},
+		{"form at the end", `Сидоров Пётр Ильич, ИП`, "сидоров пи"},
+		{"no form", `Иванов Иван Иванович`, "иванов ии"},
+		{"given name first", `Иван Иванович Иванов`, "иванов ии"},
+		{"hyphenated surname", `ИП Иванов-Петров Александр Борисович`, "иванов петров аб"},
+		{"turkic patronymic", `ИП Алиев Рашид Гасан оглы`, "алиев рг"},
+		{"turkic patronymic joined", `ИП Алиев Рашид Гасаноглы`, "алиев рг"},
+		{"latin", `Ivanov Ivan Ivanovich`, "ivanov ii"},
+		{"initials spelling a form are dropped as OrgName drops them", `ИП Иванов Алексей Олегович`, "иванов"},
+		{"already initials", `ИП Иванов И.И.`, ""},
+		{"two words", `ИП Иванов Иван`, ""},
+		{"company form", `ООО Иванов Иван Иванович`, ""},
+		{"no patronymic", `Завод Красный Октябрь`, ""},
+		{"short word ending like a patronymic", `Петров Иван Лич`, ""},
+		{"digits", `ИП Иванов Иван 2 Иванович`, ""},
+		{"one-letter given name", `Иванов И Иванович`, ""},
+		{"empty", ``, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := InitialsName(tt.in)
+			assert.Equal(t, tt.want, got)
+			if got != "" {
+				assert.Equal(t, got, OrgName(got), "a key OrgName keeps as it is")
+			}
+		})
+	}
+	// The full and the short form of one person's name share a key.
+	assert.Equal(t, OrgName(`ИП Иванов И. И.`), InitialsName(`ИП Иванов Иван Иванович`))
+	assert.Equal(t, OrgName(`ИП Иванов-Петров А.Б.`), InitialsName(`Иванов-Петров Александр Борисович`))
+	assert.Equal(t, "", InitialsName(strings.Repeat("я", MaxNameLen+1)))
 }

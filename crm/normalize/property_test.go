@@ -200,3 +200,23 @@ func TestPropPhone(t *testing.T) {
 	t.Logf("%d valid numbers", valid)
 	require.Positive(t, valid, "generator produced no valid number")
 }
+
+// InitialsName gives either nothing or a key that OrgName keeps as it
+// is, the key of the short form the name would be matched with.
+func TestPropInitialsName(t *testing.T) {
+	words := []string{"Иванов", "Иван", "Иванович", "Петровна", "ИП", "индивидуальный", "предприниматель",
+		"оглы", "Ильич", "А", "ООО", "Ivanovich", "Ёлкин", "Ао", "-", "2"}
+	gen := rapid.OneOf(nameGen(), rapid.Custom(func(t *rapid.T) string {
+		ws := rapid.SliceOfN(rapid.SampledFrom(words), 0, 6).Draw(t, "words")
+		return strings.Join(ws, rapid.SampledFrom([]string{" ", ". ", "-", ", "}).Draw(t, "sep"))
+	}))
+	rapid.Check(t, func(t *rapid.T) {
+		in := gen.Draw(t, "in")
+		out := InitialsName(in)
+		if out == "" {
+			return
+		}
+		checkKey(t, in, out)
+		require.Equal(t, out, OrgName(out), "InitialsName(%q)", in)
+	})
+}

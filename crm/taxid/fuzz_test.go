@@ -220,3 +220,43 @@ func TestErrorInputOfContinuationBytes(t *testing.T) {
 	_, err := taxid.ValidateINN(in)
 	checkErr(t, err, taxid.KindINN, in)
 }
+
+// FuzzMatchValue: any identifier Parse accepts folds to a non-empty,
+// valid UTF-8 value of letters and digits (or its stored value when it
+// has none), never longer than what was stored, and two spellings that
+// differ only in case and separators fold alike.
+func FuzzMatchValue(f *testing.F) {
+	for _, s := range []string{"DE123456789", "de 123.456.789", "EL-1", "１２３", "ун 190", "--", "ǅ1", "ß1"} {
+		f.Add("DE", s)
+		f.Add("GR", s)
+	}
+	f.Fuzz(func(t *testing.T, country, value string) {
+		id, err := taxid.Parse(country, taxid.KindOther, value)
+		if err != nil {
+			return
+		}
+		v := id.MatchValue()
+		if v == "" || !utf8.ValidString(v) {
+			t.Fatalf("MatchValue(%q) = %q", value, v)
+		}
+		if utf8.RuneCountInString(v) > utf8.RuneCountInString(id.Value) {
+			t.Fatalf("MatchValue(%q) = %q grew", value, v)
+		}
+		spaced, err := taxid.Parse(country, taxid.KindOther, strings.ToLower(strings.Join(strings.Split(id.Value, ""), " ")))
+		if err == nil && strings.IndexFunc(id.Value, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 &&
+			caseStable(id.Value) && spaced.MatchValue() != v {
+			t.Fatalf("%q and %q fold to %q and %q", id.Value, spaced.Value, v, spaced.MatchValue())
+		}
+	})
+}
+
+// caseStable reports whether lower-casing s loses nothing that
+// upper-casing brings back.
+func caseStable(s string) bool {
+	for _, r := range s {
+		if unicode.ToUpper(unicode.ToLower(r)) != unicode.ToUpper(r) {
+			return false
+		}
+	}
+	return true
+}

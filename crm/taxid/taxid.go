@@ -158,3 +158,60 @@ func validateOther(v string) error {
 	}
 	return nil
 }
+
+// MatchValue returns the identifier folded for duplicate detection, so
+// that two spellings of one number give one value. An identifier of a
+// Russian kind is returned as stored (Parse has checked its exact form).
+// A [KindOther] identifier, kept as given, is folded: MatchValue
+//   - keeps only letters and digits, upper-casing the letters and reading
+//     full-width forms as their ASCII letters and digits, so spaces, dots,
+//     dashes, slashes and the like do not count ("de 123.456.789" and
+//     "DE123456789" fold alike);
+//   - drops a leading country prefix — the country's own code, or "EL"
+//     for Greece as in EU VAT numbers — when what follows still holds a
+//     digit, so the VAT form "DE123456789" and the bare "123456789" of a
+//     German client match.
+//
+// An identifier with no letter or digit at all folds to its stored value,
+// never to "".
+func (id ID) MatchValue() string {
+	if id.Kind != KindOther {
+		return id.Value
+	}
+	var b strings.Builder
+	b.Grow(len(id.Value))
+	for _, r := range id.Value {
+		if r >= '！' && r <= '～' { // full-width ASCII forms
+			r -= '！' - '!'
+		}
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case unicode.IsLetter(r):
+			b.WriteRune(unicode.ToUpper(r))
+		case unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	if s == "" {
+		return id.Value
+	}
+	for _, prefix := range countryPrefixes(id.Country) {
+		rest, ok := strings.CutPrefix(s, prefix)
+		if ok && strings.IndexFunc(rest, unicode.IsDigit) >= 0 {
+			return rest
+		}
+	}
+	return s
+}
+
+// countryPrefixes are the prefixes that name country cc at the start of
+// its identifiers: its ISO code and, for Greece, the "EL" of EU VAT
+// numbers.
+func countryPrefixes(cc string) []string {
+	if cc == "GR" {
+		return []string{"GR", "EL"}
+	}
+	return []string{cc}
+}

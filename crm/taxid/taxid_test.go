@@ -368,3 +368,35 @@ func TestReasonCodesAreStable(t *testing.T) {
 	assert.Equal(t, taxid.Reason("all_zeros"), taxid.ReasonAllZeros)
 	assert.Equal(t, taxid.Reason("bad_kind"), taxid.ReasonBadKind)
 }
+
+func TestMatchValue(t *testing.T) {
+	tests := []struct{ name, country, value, want string }{
+		{"russian INN as stored", "RU", "7707083893", "7707083893"},
+		{"vat form", "DE", "DE123456789", "123456789"},
+		{"bare number", "DE", "123456789", "123456789"},
+		{"lower case and spaces", "de", "de 123 456 789", "123456789"},
+		{"dots and dashes", "DE", "DE-123.456.789", "123456789"},
+		{"slash", "FR", "FR 12/345678901", "12345678901"},
+		{"letters kept upper-cased", "ES", "esb12345678", "B12345678"},
+		{"spanish nif without prefix", "ES", "B-12345678", "B12345678"},
+		{"greek EL prefix", "GR", "EL 123456789", "123456789"},
+		{"greek GR prefix", "GR", "GR123456789", "123456789"},
+		{"prefix with no digit after it kept", "DE", "DE", "DE"},
+		{"another country's prefix kept", "AT", "DE123456789", "DE123456789"},
+		{"full-width", "KZ", "１２３４５６７８９０１２", "123456789012"},
+		{"full-width letters", "GB", "ＧＢ１２３", "123"},
+		{"non-latin letters upper-cased", "BY", "ун 190123456", "УН190123456"},
+		{"nothing but punctuation kept as stored", "US", "--", "--"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind := taxid.KindOther
+			if strings.EqualFold(tt.country, "RU") {
+				kind = taxid.KindINN
+			}
+			id, err := taxid.Parse(tt.country, kind, tt.value)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, id.MatchValue())
+		})
+	}
+}

@@ -22,6 +22,14 @@
 // the files from Migrations instead. Every table is named crmkit_* and
 // lives in the first schema of the connection's search_path.
 //
+// The duplicate-detection keys (crmkit_client_keys) are derived in Go
+// (crm.Client.MatchKeys), so no SQL file can re-derive them when the
+// derivation changes. crmkit_settings records which derivation
+// (crm.MatchKeysVersion) the keys follow; after the migrations Migrate
+// re-derives the keys of every live client if that is older than this
+// crmkit's, and a host with its own migration tool calls
+// ReindexMatchKeys after applying the files.
+//
 // A record keeps in columns what the store filters, orders or checks on —
 // ids (uuid), versions, owner, stage, tier, tags (text[]), the INN key,
 // the merge link, instants (timestamptz) — and the rest in a jsonb

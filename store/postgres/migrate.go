@@ -20,7 +20,7 @@ var migrationFiles embed.FS
 
 // SchemaVersion is the version of the schema this package works with: the
 // number of its newest migration.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // migrateLock is the key of the advisory lock Migrate holds, so that two
 // processes starting at once apply each migration once ("crmkit" in
@@ -62,7 +62,8 @@ func (e *SchemaError) Message(tag string) string {
 // are unqualified, so the tables land in the first schema of the
 // search_path.
 //
-// A host that uses Migrate needs none of this.
+// After applying them, such a host calls ReindexMatchKeys (Migrate does
+// both). A host that uses Migrate needs none of this.
 func Migrations() fs.FS {
 	sub, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
@@ -160,6 +161,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		if _, err := tx.Exec(ctx, "INSERT INTO crmkit_schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
 			return backendError(ctx, "migrate: "+m.name, err)
 		}
+	}
+	if _, err := reindexMatchKeys(ctx, tx); err != nil {
+		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return backendError(ctx, "migrate", err)
