@@ -428,10 +428,12 @@ type Complaint struct {
 	StatusLog []ComplaintStatusChange
 	// DuplicateOf is, for status duplicate, the earlier complaint this one
 	// repeats. It always points at an earlier filing, so duplicates never
-	// form a cycle; a complaint that others duplicate is refused as a
-	// duplicate itself, but two such moves made at the same moment can
-	// still leave a short chain, which ComplaintPareto follows to the
-	// original.
+	// form a cycle, and a complaint that others duplicate is refused as a
+	// duplicate itself, so they form no chain either: the move writes the
+	// original with the duplicate (ComplaintStore.UpdateComplaints), so
+	// two moves at the same moment cannot both pass that check.
+	// ComplaintPareto still follows a chain to the original, for records
+	// written before moves did so.
 	DuplicateOf uuid.UUID
 	Resolution  *Resolution
 

@@ -102,10 +102,11 @@ func (s *Service) paretoRecords(ctx context.Context, actor Actor, q ParetoQuery)
 		if rec.Cost.IsZero() {
 			continue
 		}
-		// Concurrent moves can leave a duplicate pointing at a complaint
-		// that has since become a duplicate itself: follow the chain to
-		// the original (it always points back to earlier filings, so it
-		// ends; the bound is for safety).
+		// A duplicate can point at a complaint that is a duplicate itself
+		// when it was written before duplicate moves wrote their original
+		// too (or by a store that does not honour UpdateComplaints):
+		// follow the chain to the original (it always points back to
+		// earlier filings, so it ends; the bound is for safety).
 		orig := d.DuplicateOf
 		for steps := 0; steps < len(dupOf); steps++ {
 			next, isDup := dupOf[orig]

@@ -37,6 +37,11 @@ func (p *pauseStore) UpdateComplaint(ctx context.Context, c crm.Complaint, event
 	return p.Store.UpdateComplaint(ctx, c, events)
 }
 
+func (p *pauseStore) UpdateComplaints(ctx context.Context, cs []crm.Complaint, events []crm.Event) error {
+	p.pause()
+	return p.Store.UpdateComplaints(ctx, cs, events)
+}
+
 // ApplyActivityPolicy retries a client write that met a conflict; when
 // the retry finds nothing left to change, it must not report the change
 // its first attempt planned.
@@ -68,10 +73,69 @@ func TestApplyActivityPolicyReportsOnlyChangesMade(t *testing.T) {
 	require.Empty(t, changes, "no stage change was recorded, so none may be reported; got %+v", changes)
 }
 
-// Two duplicate moves at the same moment (c3 → c2 while c2 → c1) can leave
-// a short chain; it never becomes a cycle, and ComplaintPareto follows it:
-// what was paid on c3 counts in c1's cost.
-func TestConcurrentDuplicateMovesChainFollowedByPareto(t *testing.T) {
+// Two duplicate moves at the same moment (c3 → c2 while c2 → c1) cannot
+// leave a chain: the move writes the original with the duplicate, so the
+// later of the two meets a conflict, reads again and is refused.
+func TestConcurrentDuplicateMovesCannotChain(t *testing.T) {
+	w := newWorld(t)
+	c := w.create(t, w.manager1, company("Ромашка", innSber))
+	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
+	var cps []crm.Complaint
+	for i := range 3 {
+		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
+		require.NoError(t, err)
+		cps = append(cps, cp)
+	}
+	c1, c2, c3 := cps[0], cps[1], cps[2]
+	ps := &pauseStore{Store: w.st}
+	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
+	require.NoError(t, err)
+	ps.hook = func() {
+		_, err := w.svc.MoveComplaint(w.ctx, w.manager1, c2.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c1.ID})
+		require.NoError(t, err)
+	}
+	_, err = svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
+	var ce *crm.ComplaintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, crm.ComplaintBadDuplicate, ce.Reason)
+	assert.Contains(t, ce.Detail, "itself a duplicate")
+	got, err := w.svc.GetComplaint(w.ctx, w.manager1, c3.ID)
+	require.NoError(t, err)
+	assert.NotEqual(t, crm.ComplaintDuplicate, got.Status, "no chain: c3 stays open")
+}
+
+// The reverse order: c2 → c1 is in flight when c3 becomes a duplicate of
+// c2. The in-flight move meets a conflict on c2, reads again, finds c3
+// pointing at c2 and is refused: c2 is an original now.
+func TestConcurrentDuplicateMoveOfAnOriginalRefused(t *testing.T) {
+	w := newWorld(t)
+	c := w.create(t, w.manager1, company("Ромашка", innSber))
+	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
+	var cps []crm.Complaint
+	for i := range 3 {
+		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
+		require.NoError(t, err)
+		cps = append(cps, cp)
+	}
+	c1, c2, c3 := cps[0], cps[1], cps[2]
+	ps := &pauseStore{Store: w.st}
+	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
+	require.NoError(t, err)
+	ps.hook = func() {
+		_, err := w.svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
+		require.NoError(t, err)
+	}
+	_, err = svc.MoveComplaint(w.ctx, w.manager1, c2.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c1.ID})
+	var ce *crm.ComplaintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, crm.ComplaintBadDuplicate, ce.Reason)
+	assert.Contains(t, ce.Detail, "duplicates this one")
+}
+
+// A chain of duplicates stored before duplicate moves wrote their
+// original too (c3 → c2 → c1): ComplaintPareto follows it, so what was
+// paid on c3 counts in c1's cost.
+func TestParetoFollowsStoredDuplicateChain(t *testing.T) {
 	w := newWorld(t)
 	c := w.create(t, w.manager1, company("Ромашка", innSber))
 	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
@@ -85,16 +149,14 @@ func TestConcurrentDuplicateMovesChainFollowedByPareto(t *testing.T) {
 	_, err := w.svc.RecordCompensation(w.ctx, w.manager1, c3.ID, crm.NewCompensation{Kind: crm.CompensationCreditNote,
 		Amount: rub("700"), Reference: "КСФ-3"})
 	require.NoError(t, err)
-
-	ps := &pauseStore{Store: w.st}
-	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
+	_, err = w.svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
 	require.NoError(t, err)
-	ps.hook = func() {
-		_, err := w.svc.MoveComplaint(w.ctx, w.manager1, c2.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c1.ID})
-		require.NoError(t, err)
-	}
-	_, err = svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
+	// What an older release could leave: c2 moved to c1 although c3
+	// points at it.
+	old, err := w.st.GetComplaint(w.ctx, c2.ID)
 	require.NoError(t, err)
+	old.Status, old.DuplicateOf = crm.ComplaintDuplicate, c1.ID
+	require.NoError(t, w.st.UpdateComplaint(w.ctx, old, nil))
 
 	rep, err := w.svc.ComplaintPareto(w.ctx, w.manager1, crm.ParetoQuery{})
 	require.NoError(t, err)

@@ -33,9 +33,12 @@
 //
 // # Duplicates
 //
-// CreateClient looks for probable duplicates by the same INN, a phone or
-// e-mail in common, or the same name once case, quotes, ё/е and legal
-// forms (ООО, АО, LLC, ...) are ignored, using the store's key index, and
+// CreateClient looks for probable duplicates by the same INN, the same
+// tax id of another country (case, separators and a country prefix
+// ignored), a phone or e-mail in common, or the same name once case,
+// quotes, ё/е, legal forms (ООО, АО, LLC, ...) and the spacing of
+// initials are ignored — a name written out with a patronymic also
+// matches its "surname + initials" form — using the store's key index, and
 // returns each with the reasons it matched. An exact INN match refuses
 // the create (a *DuplicateError, errors.Is store.ErrDuplicate) unless the
 // caller sets Force. MergeClients folds a duplicate into a survivor,

@@ -404,13 +404,27 @@ func (s *Service) loadComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 // record; no events means nothing changed and nothing is written.
 func (s *Service) modifyComplaint(ctx context.Context, actor Actor, id uuid.UUID,
 	change func(c *Complaint, client Client, g grant) ([]Event, error)) (Complaint, error) {
+	return s.modifyComplaintWith(ctx, actor, id, func(c *Complaint, client Client, g grant) ([]Event, []Complaint, error) {
+		events, err := change(c, client, g)
+		return events, nil, err
+	})
+}
+
+// modifyComplaintWith is modifyComplaint for a change that depends on
+// other complaints' state: change returns them, as read, and they are
+// written unchanged in the same atomic write (UpdateComplaints), which
+// moves their versions. A concurrent change of one of them then makes
+// one of the two writes conflict and read again, so a check made against
+// them still holds when the write lands.
+func (s *Service) modifyComplaintWith(ctx context.Context, actor Actor, id uuid.UUID,
+	change func(c *Complaint, client Client, g grant) ([]Event, []Complaint, error)) (Complaint, error) {
 	var out Complaint
 	err := s.retry(ctx, func() error {
 		c, client, g, err := s.loadComplaint(ctx, actor, id, true)
 		if err != nil {
 			return err
 		}
-		events, err := change(&c, client, g)
+		events, guards, err := change(&c, client, g)
 		if err != nil {
 			return err
 		}
@@ -419,7 +433,12 @@ func (s *Service) modifyComplaint(ctx context.Context, actor Actor, id uuid.UUID
 			for i := range events {
 				events[i].Subject = c.ID
 			}
-			if err := s.store.UpdateComplaint(ctx, c, events); err != nil {
+			if len(guards) == 0 {
+				err = s.store.UpdateComplaint(ctx, c, events)
+			} else {
+				err = s.store.UpdateComplaints(ctx, append([]Complaint{c}, guards...), events)
+			}
+			if err != nil {
 				return err
 			}
 			c.Version = c.Version.Next()
@@ -627,7 +646,19 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 		}
 		res = &r
 	}
-	return s.modifyComplaint(ctx, actor, id, func(c *Complaint, client Client, g grant) ([]Event, error) {
+	return s.modifyComplaintWith(ctx, actor, id, func(c *Complaint, client Client, g grant) ([]Event, []Complaint, error) {
+		var guards []Complaint
+		events, err := s.applyMove(ctx, actor, c, client, g, move, res, &guards)
+		return events, guards, err
+	})
+}
+
+// applyMove makes the move on c (MoveComplaint). A move to duplicate puts
+// the original in guards: it is written with the move, so that the
+// original cannot become a duplicate itself meanwhile (no chains).
+func (s *Service) applyMove(ctx context.Context, actor Actor, c *Complaint, client Client, g grant, move ComplaintMove,
+	res *Resolution, guards *[]Complaint) ([]Event, error) {
+	{
 		if !CanMoveComplaint(c.Status, move.To) {
 			return nil, &ComplaintError{Reason: ComplaintMoveNotAllowed, From: c.Status, To: move.To, Allowed: c.Status.Next()}
 		}
@@ -720,12 +751,13 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 			setOnce(&c.AcknowledgedAt, now)
 			c.ResolvedAt = now
 			data["duplicate_of"] = orig.ID.String()
+			*guards = append(*guards, orig)
 		}
 		c.StatusLog = append(c.StatusLog, ComplaintStatusChange{From: c.Status, To: move.To, At: now, By: actor.ID,
 			OnBehalfOf: g.onBehalfOf, Reason: move.Reason})
 		c.Status = move.To
 		return append(events, s.event(client.ID, EventComplaintStatus, now, actor, g, data)), nil
-	})
+	}
 }
 
 // HoldComplaint stops the complaint's SLA clock while the company waits

@@ -94,6 +94,17 @@ type ComplaintStore interface {
 	// ClientID differs from the stored one is refused (a merge moves
 	// complaints, bumping their versions).
 	UpdateComplaint(ctx context.Context, c Complaint, events []Event) error
+	// UpdateComplaints is UpdateComplaint for several complaints (at least
+	// one, each at most once) in one atomic write: either every complaint
+	// is still at its c.Version and all are replaced, each storing
+	// c.Version.Next(), with the events appended, or nothing is written
+	// (store.ErrConflict, store.ErrNotFound, or an error wrapping the
+	// store's invalid-request error for a complaint moved to another
+	// client or listed twice). A complaint written unchanged only moves
+	// its version: that is how a move that depends on another complaint's
+	// state (a duplicate and its original) conflicts with a concurrent
+	// change of that complaint.
+	UpdateComplaints(ctx context.Context, cs []Complaint, events []Event) error
 	// ListComplaints streams the complaints that match f ordered by
 	// ReceivedAt, then id.
 	ListComplaints(ctx context.Context, f ComplaintFilter, p store.Page) iter.Seq2[Complaint, error]

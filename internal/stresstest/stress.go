@@ -596,9 +596,12 @@ func check(t *testing.T, ctx context.Context, st crm.Store, l *ledger, seedIDs [
 				fail("complaint %s duplicates missing %s", c.ID, c.DuplicateOf)
 			case store.CompareKeys(orig.ReceivedAt, orig.ID, c.ReceivedAt, c.ID) >= 0:
 				// Duplicates point back to earlier filings, so they never
-				// form a cycle (a short chain, left by two moves at the same
-				// moment, is allowed: crm.Complaint.DuplicateOf).
+				// form a cycle.
 				fail("complaint %s duplicates %s, received no earlier", c.ID, orig.ID)
+			case orig.Status == crm.ComplaintDuplicate:
+				// Nor a chain: a move writes its original with it
+				// (crm.Complaint.DuplicateOf).
+				fail("complaint %s duplicates %s, itself a duplicate of %s", c.ID, orig.ID, orig.DuplicateOf)
 			case orig.ClientID != c.ClientID:
 				fail("complaint %s duplicates %s of another client", c.ID, orig.ID)
 			}

@@ -93,36 +93,62 @@ func (s *Store) GetComplaint(ctx context.Context, id uuid.UUID) (crm.Complaint, 
 // the events. A c whose ClientID differs from the stored one is refused
 // with an error wrapping ErrInvalid.
 func (s *Store) UpdateComplaint(ctx context.Context, c crm.Complaint, events []crm.Event) error {
+	return s.UpdateComplaints(ctx, []crm.Complaint{c}, events)
+}
+
+// UpdateComplaints replaces every complaint of cs, each only if its
+// Version is the stored version, and appends the events, all under one
+// lock: if any complaint is missing, stale or moved to another client,
+// or listed twice, nothing is written.
+func (s *Store) UpdateComplaints(ctx context.Context, cs []crm.Complaint, events []crm.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkComplaint(c); err != nil {
-		return err
+	if len(cs) == 0 {
+		return fmt.Errorf("%w: UpdateComplaints needs at least one complaint", ErrInvalid)
+	}
+	stored := make([]crm.Complaint, len(cs))
+	for i, c := range cs {
+		if err := checkComplaint(c); err != nil {
+			return err
+		}
+		for _, prev := range cs[:i] {
+			if prev.ID == c.ID {
+				return fmt.Errorf("%w: UpdateComplaints lists complaint %s twice", ErrInvalid, c.ID)
+			}
+		}
+		stored[i] = c.Clone()
+		stored[i].Version = c.Version.Next()
 	}
 	evs, err := prepareEvents(events)
 	if err != nil {
 		return err
 	}
-	stored := c.Clone()
-	stored.Version = c.Version.Next()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old := s.complaints[c.ID]
-	switch {
-	case old == nil:
-		return store.NotFound("complaint", c.ID.String())
-	case old.Version != c.Version:
-		return store.Conflict("complaint", c.ID.String())
-	case old.ClientID != c.ClientID:
-		return fmt.Errorf("%w: UpdateComplaint cannot move complaint %s from client %s to %s", ErrInvalid, c.ID, old.ClientID, c.ClientID)
+	olds := make([]*crm.Complaint, len(cs))
+	for i, c := range cs {
+		old := s.complaints[c.ID]
+		switch {
+		case old == nil:
+			return store.NotFound("complaint", c.ID.String())
+		case old.Version != c.Version:
+			return store.Conflict("complaint", c.ID.String())
+		case old.ClientID != c.ClientID:
+			return fmt.Errorf("%w: UpdateComplaint cannot move complaint %s from client %s to %s", ErrInvalid, c.ID, old.ClientID, c.ClientID)
+		}
+		olds[i] = old
 	}
 	if err := s.checkEvents(evs, uuid.Nil); err != nil {
 		return err
 	}
-	s.complaintOrder = replaceSorted(s.complaintOrder, old, &stored)
-	s.clientComplaints[c.ClientID] = replaceSorted(s.clientComplaints[c.ClientID], old, &stored)
-	s.complaints[c.ID] = &stored
+	for i := range stored {
+		c := &stored[i]
+		s.complaintOrder = replaceSorted(s.complaintOrder, olds[i], c)
+		s.clientComplaints[c.ClientID] = replaceSorted(s.clientComplaints[c.ClientID], olds[i], c)
+		s.complaints[c.ID] = c
+	}
 	s.addEvents(evs)
 	return nil
 }

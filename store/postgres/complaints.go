@@ -1,11 +1,13 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -485,39 +487,76 @@ func (s *Store) GetComplaint(ctx context.Context, id uuid.UUID) (crm.Complaint, 
 // matched. A c whose ClientID differs from the stored one is refused with
 // an error wrapping ErrInvalid.
 func (s *Store) UpdateComplaint(ctx context.Context, c crm.Complaint, events []crm.Event) error {
+	return s.UpdateComplaints(ctx, []crm.Complaint{c}, events)
+}
+
+// UpdateComplaints replaces every complaint of cs, each only if its
+// Version is the stored version, and appends the events, in one
+// transaction: if any complaint is missing (store.ErrNotFound), stale
+// (store.ErrConflict), moved to another client or listed twice (errors
+// wrapping ErrInvalid), nothing is written. The rows are updated in id
+// order, so two writes sharing complaints lock them in the same order.
+func (s *Store) UpdateComplaints(ctx context.Context, cs []crm.Complaint, events []crm.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	p, err := encodeComplaint(&c)
-	if err != nil {
-		return err
+	if len(cs) == 0 {
+		return fmt.Errorf("%w: UpdateComplaints needs at least one complaint", ErrInvalid)
 	}
-	evs, err := encodeEvents(events)
-	if err != nil {
-		return err
+	order := make([]int, len(cs))
+	for i := range cs {
+		order[i] = i
 	}
-	args := append([]any{pgid(c.ID), int64(c.Version), pgid(c.ClientID)}, p.args()...)
-	args = append(args, evs)
-	err = s.write(ctx, "update complaint", func(b *pgx.Batch) {
-		b.Queue(updateComplaintSQL, args...).QueryRow(countOne)
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(cs[a].ID[:], cs[b].ID[:]) })
+	args := make([][]any, len(cs))
+	for k, i := range order {
+		c := &cs[i]
+		if k > 0 && cs[order[k-1]].ID == c.ID {
+			return fmt.Errorf("%w: UpdateComplaints lists complaint %s twice", ErrInvalid, c.ID)
+		}
+		p, err := encodeComplaint(c)
+		if err != nil {
+			return err
+		}
+		var evs []crm.Event
+		if k == 0 {
+			evs = events
+		}
+		enc, err := encodeEvents(evs)
+		if err != nil {
+			return err
+		}
+		a := append([]any{pgid(c.ID), int64(c.Version), pgid(c.ClientID)}, p.args()...)
+		args[k] = append(a, enc)
+	}
+	err := s.write(ctx, "update complaint", func(b *pgx.Batch) {
+		for _, a := range args {
+			b.Queue(updateComplaintSQL, a...).QueryRow(countOne)
+		}
 	})
 	if !errors.Is(err, errNotUpdated) {
 		return err
 	}
-	var version int64
-	var client pgid
-	err = s.reader().QueryRow(ctx, "SELECT version, client_id FROM crmkit_complaints WHERE id = $1", pgid(c.ID)).Scan(&version, &client)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return store.NotFound("complaint", c.ID.String())
-	case err != nil:
-		return translate(ctx, "update complaint", err)
-	case store.Version(version) != c.Version:
-		return store.Conflict("complaint", c.ID.String())
-	case uuid.UUID(client) != c.ClientID:
-		return fmt.Errorf("%w: UpdateComplaint cannot move complaint %s from client %s to %s", ErrInvalid, c.ID, uuid.UUID(client), c.ClientID)
+	// Say which complaint stood in the way.
+	for _, i := range order {
+		c := &cs[i]
+		var version int64
+		var client pgid
+		err = s.reader().QueryRow(ctx, "SELECT version, client_id FROM crmkit_complaints WHERE id = $1", pgid(c.ID)).Scan(&version, &client)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return store.NotFound("complaint", c.ID.String())
+		case err != nil:
+			return translate(ctx, "update complaint", err)
+		case store.Version(version) != c.Version:
+			return store.Conflict("complaint", c.ID.String())
+		case uuid.UUID(client) != c.ClientID:
+			return fmt.Errorf("%w: UpdateComplaint cannot move complaint %s from client %s to %s", ErrInvalid, c.ID, uuid.UUID(client), c.ClientID)
+		}
 	}
-	return store.Conflict("complaint", c.ID.String())
+	// The client was merged meanwhile, or the like: reading again
+	// resolves it.
+	return store.Conflict("complaint", cs[order[0]].ID.String())
 }
 
 // ListComplaints streams the complaints f matches (crm.ComplaintFilter.

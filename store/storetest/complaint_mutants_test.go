@@ -15,6 +15,8 @@ func init() {
 	mutants = append(mutants,
 		mutant{"ignores complaint versions", storetest.RunComplaints, func(s crm.Store) crm.Store { return complaintIgnoresVersions{s} },
 			"contract: a stale version is ErrConflict — UpdateComplaint"},
+		mutant{"writes complaints one by one", storetest.RunComplaints, func(s crm.Store) crm.Store { return complaintsOneByOne{s} },
+			"contract: UpdateComplaints writes every complaint or none"},
 		mutant{"ignores the overdue filter", storetest.RunComplaints, func(s crm.Store) crm.Store { return ignoresOverdue{s} },
 			"contract: ListComplaints selects exactly what ComplaintFilter.Match selects"},
 	)
@@ -28,6 +30,23 @@ func (s complaintIgnoresVersions) UpdateComplaint(ctx context.Context, c crm.Com
 		c.Version = cur.Version
 	}
 	return s.Store.UpdateComplaint(ctx, c, events)
+}
+
+// complaintsOneByOne writes each complaint of UpdateComplaints on its
+// own, stopping at the first failure.
+type complaintsOneByOne struct{ crm.Store }
+
+func (s complaintsOneByOne) UpdateComplaints(ctx context.Context, cs []crm.Complaint, events []crm.Event) error {
+	for i, c := range cs {
+		var evs []crm.Event
+		if i == 0 {
+			evs = events
+		}
+		if err := s.Store.UpdateComplaint(ctx, c, evs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ignoresOverdue drops ComplaintFilter.OverdueAt.

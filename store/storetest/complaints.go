@@ -22,7 +22,8 @@ import (
 )
 
 // RunComplaints checks the ComplaintStore methods of crm.Store —
-// CreateComplaint, GetComplaint, UpdateComplaint and ListComplaints — and
+// CreateComplaint, GetComplaint, UpdateComplaint, UpdateComplaints and
+// ListComplaints — and
 // what MergeClients does to complaints.
 func RunComplaints(t *testing.T, h Harness) {
 	t.Helper()
@@ -34,6 +35,8 @@ func RunComplaints(t *testing.T, h Harness) {
 		{"a taken complaint id is ErrDuplicate and writes nothing", complaintTakenID},
 		{"complaint versions go 1, 2, 3 and a stale complaint write is ErrConflict", complaintVersions},
 		{"UpdateComplaint cannot move a complaint to another client", complaintKeepsClient},
+		{"UpdateComplaints writes every complaint or none", complaintPairAtomic},
+		{"concurrent UpdateComplaints sharing a complaint: exactly one wins", complaintPairRace},
 		{"the store keeps copies of complaints", complaintCopies},
 		{"complaints list by (ReceivedAt, id) and resume exactly after any cursor", complaintListing},
 		{"ComplaintFilter selects exactly the matching complaints", complaintFilter},
@@ -519,7 +522,94 @@ func complaintCancelled(t *testing.T, k *kit) {
 	assert.ErrorIs(t, k.s.CreateComplaint(ctx, fresh, nil), context.Canceled, rule+" — CreateComplaint")
 	cp.Subject = "cancelled"
 	assert.ErrorIs(t, k.s.UpdateComplaint(ctx, cp, nil), context.Canceled, rule+" — UpdateComplaint")
+	assert.ErrorIs(t, k.s.UpdateComplaints(ctx, []crm.Complaint{cp}, nil), context.Canceled, rule+" — UpdateComplaints")
 	_, err = k.s.GetComplaint(k.ctx, fresh.ID)
 	assert.ErrorIs(t, err, store.ErrNotFound, "contract: a failed write writes nothing — CreateComplaint with a cancelled context stored it")
 	assert.Equal(t, store.Version(1), k.mustGetComplaint(cp.ID).Version, "contract: a failed write writes nothing — UpdateComplaint with a cancelled context")
+}
+
+func complaintPairAtomic(t *testing.T, k *kit) {
+	c := k.mustCreate(k.client())
+	a := k.mustCreateComplaint(k.complaint(c, at(5)))
+	b := k.mustCreateComplaint(k.complaint(c, at(6)))
+	w := watch{ids: []uuid.UUID{c.ID}}
+
+	// One stale complaint: nothing is written, not even the fresh one.
+	b2 := b.Clone()
+	b2.Subject = "moved on"
+	require.NoError(t, k.s.UpdateComplaint(k.ctx, b2, nil))
+	b2 = k.mustGetComplaint(b.ID)
+	fresh, stale := a.Clone(), b.Clone()
+	fresh.Subject, stale.Subject = "fresh", "stale"
+	before := k.snapshot(w)
+	err := k.s.UpdateComplaints(k.ctx, []crm.Complaint{fresh, stale}, []crm.Event{k.event(c.ID, crm.EventComplaintStatus, at(7))})
+	require.ErrorIs(t, err, store.ErrConflict, "contract: UpdateComplaints with one stale complaint is ErrConflict")
+	k.unchanged(before, w, "UpdateComplaints with one stale complaint")
+	same(t, a, k.mustGetComplaint(a.ID), "contract: UpdateComplaints writes every complaint or none — the fresh one was written")
+
+	// A missing complaint: ErrNotFound, nothing written.
+	ghost := k.complaint(c, at(8))
+	ghost.Version = 1
+	err = k.s.UpdateComplaints(k.ctx, []crm.Complaint{fresh, ghost}, nil)
+	require.ErrorIs(t, err, store.ErrNotFound, "contract: UpdateComplaints with a missing complaint is ErrNotFound")
+	same(t, a, k.mustGetComplaint(a.ID), "contract: UpdateComplaints writes every complaint or none — written beside a missing one")
+
+	// Listed twice, or nothing listed: refused, nothing written.
+	require.Error(t, k.s.UpdateComplaints(k.ctx, []crm.Complaint{fresh, fresh}, nil), "contract: a complaint listed twice is refused")
+	same(t, a, k.mustGetComplaint(a.ID), "contract: a refused UpdateComplaints writes nothing")
+	require.Error(t, k.s.UpdateComplaints(k.ctx, nil, nil), "contract: UpdateComplaints with no complaint is refused")
+
+	// Moved to another client: refused, nothing written.
+	other := k.mustCreate(k.client())
+	moved := b2.Clone()
+	moved.ClientID = other.ID
+	require.Error(t, k.s.UpdateComplaints(k.ctx, []crm.Complaint{fresh, moved}, nil), "contract: UpdateComplaints cannot move a complaint to another client")
+	same(t, a, k.mustGetComplaint(a.ID), "contract: a refused UpdateComplaints writes nothing")
+
+	// All current: all written at their next versions, with the events.
+	ev := k.event(c.ID, crm.EventComplaintStatus, at(9))
+	unchangedB := b2.Clone()
+	require.NoError(t, k.s.UpdateComplaints(k.ctx, []crm.Complaint{fresh, unchangedB}, []crm.Event{ev}))
+	same(t, stored(fresh, 2), k.mustGetComplaint(a.ID), "contract: UpdateComplaints stores each complaint at Version.Next()")
+	same(t, stored(unchangedB, 3), k.mustGetComplaint(b.ID), "contract: a complaint written unchanged moves its version")
+	assert.Contains(t, eventIDs(k.timeline(c.ID)), ev.ID, "contract: UpdateComplaints stores its events")
+}
+
+// Writers each move one complaint and guard a shared one (as a duplicate
+// move guards its original): exactly one of those that read the shared
+// complaint at the same version wins.
+func complaintPairRace(t *testing.T, k *kit) {
+	const n = 8
+	c := k.mustCreate(k.client())
+	shared := k.mustCreateComplaint(k.complaint(c, at(5)))
+	own := make([]crm.Complaint, n)
+	for i := range own {
+		own[i] = k.mustCreateComplaint(k.complaint(c, at(10+i)))
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			mine := own[i].Clone()
+			mine.Subject = fmt.Sprintf("writer %d", i)
+			errs[i] = k.s.UpdateComplaints(k.ctx, []crm.Complaint{mine, shared}, nil)
+		})
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for i, err := range errs {
+		if err == nil {
+			won++
+			assert.Equal(t, store.Version(2), k.mustGetComplaint(own[i].ID).Version)
+			continue
+		}
+		require.ErrorIsf(t, err, store.ErrConflict, "writer %d", i)
+		assert.Equalf(t, store.Version(1), k.mustGetComplaint(own[i].ID).Version,
+			"contract: a writer that lost on the shared complaint wrote nothing (writer %d)", i)
+	}
+	assert.Equal(t, 1, won, "contract: exactly one writer guarding the same complaint version wins")
+	assert.Equal(t, store.Version(2), k.mustGetComplaint(shared.ID).Version)
 }
