@@ -29,7 +29,9 @@ import (
 // A term preceded by a negation in its clause ("не", "нет", "без",
 // "not", "no", "without", ... up to three words before) or followed by
 // one ("повреждений нет", "damage: none") does not count, unless
-// KeepNegated is set: "нет сертификата" is still about documents.
+// KeepNegated is set: "нет сертификата" is still about documents. In
+// DefaultTerms every PACKAGING and DOCUMENT_ERROR term keeps negation
+// (see absenceCauses).
 type Term struct {
 	Code        Code
 	Pattern     string
@@ -45,6 +47,13 @@ type termGroup struct {
 	patterns    []string
 }
 
+// absenceCauses are the causes whose complaint is that something is
+// missing: a label, a marking or protective packing ("no corner
+// protectors", "без маркировки"), a document or a field of one ("no
+// certificate", "без счёта-фактуры"). A negated cue of theirs still
+// names the cause, so every default term of theirs keeps negation.
+var absenceCauses = map[Code]bool{Packaging: true, DocumentError: true}
+
 // DefaultTerms returns a copy of the default lexicon: Russian terms
 // first, then English. A host may edit the copy and compile it with
 // NewLexicon.
@@ -54,7 +63,8 @@ func DefaultTerms() []Term {
 		lexiconENBroad, lexiconENCover} {
 		for _, g := range groups {
 			for _, p := range g.patterns {
-				out = append(out, Term{Code: g.code, Pattern: p, Weight: g.weight, KeepNegated: g.keepNegated})
+				out = append(out, Term{Code: g.code, Pattern: p, Weight: g.weight,
+					KeepNegated: g.keepNegated || absenceCauses[g.code]})
 			}
 		}
 	}

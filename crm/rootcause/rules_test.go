@@ -228,3 +228,28 @@ func TestNegationBuiltinLexicon(t *testing.T) {
 		assert.Equal(t, tt.negated, negated, "negated in %q", tt.text)
 	}
 }
+
+// Packaging and document complaints are often about something missing:
+// their cues count when negated ("без угловых защитных уголков"), while
+// a negated damage cue still does not ("упаковка не повреждена").
+func TestAbsenceCuesCountNegated(t *testing.T) {
+	c := RulesOnly()
+	for _, tt := range []struct {
+		text string
+		want Code
+	}{
+		{"Паллеты пришли без угловых защитных уголков и без стретч-плёнки", Packaging},
+		{"The pallets came with no corner protectors and no stretch wrap", Packaging},
+		{"К поставке не приложен сертификат соответствия", DocumentError},
+		{"The shipment came without a packing list or certificate of conformity", DocumentError},
+		{"Упаковка не повреждена, но товар не работает", ProductDefect},
+		{"Упаковка без повреждений, но пришло 8 коробок вместо 10", WrongQuantity},
+	} {
+		assert.Equal(t, string(tt.want), c.Categorize(tt.text, Facts{}).Code(), "%q", tt.text)
+	}
+	for _, term := range DefaultTerms() {
+		if term.Code == Packaging || term.Code == DocumentError {
+			require.True(t, term.KeepNegated, "%s term %q", term.Code, term.Pattern)
+		}
+	}
+}
