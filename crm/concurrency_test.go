@@ -78,15 +78,7 @@ func TestApplyActivityPolicyReportsOnlyChangesMade(t *testing.T) {
 // later of the two meets a conflict, reads again and is refused.
 func TestConcurrentDuplicateMovesCannotChain(t *testing.T) {
 	w := newWorld(t)
-	c := w.create(t, w.manager1, company("Ромашка", innSber))
-	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
-	var cps []crm.Complaint
-	for i := range 3 {
-		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
-		require.NoError(t, err)
-		cps = append(cps, cp)
-	}
-	c1, c2, c3 := cps[0], cps[1], cps[2]
+	c1, c2, c3 := threeComplaints(t, w)
 	ps := &pauseStore{Store: w.st}
 	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
 	require.NoError(t, err)
@@ -109,15 +101,7 @@ func TestConcurrentDuplicateMovesCannotChain(t *testing.T) {
 // pointing at c2 and is refused: c2 is an original now.
 func TestConcurrentDuplicateMoveOfAnOriginalRefused(t *testing.T) {
 	w := newWorld(t)
-	c := w.create(t, w.manager1, company("Ромашка", innSber))
-	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
-	var cps []crm.Complaint
-	for i := range 3 {
-		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
-		require.NoError(t, err)
-		cps = append(cps, cp)
-	}
-	c1, c2, c3 := cps[0], cps[1], cps[2]
+	c1, c2, c3 := threeComplaints(t, w)
 	ps := &pauseStore{Store: w.st}
 	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
 	require.NoError(t, err)
@@ -137,15 +121,7 @@ func TestConcurrentDuplicateMoveOfAnOriginalRefused(t *testing.T) {
 // paid on c3 counts in c1's cost.
 func TestParetoFollowsStoredDuplicateChain(t *testing.T) {
 	w := newWorld(t)
-	c := w.create(t, w.manager1, company("Ромашка", innSber))
-	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
-	var cps []crm.Complaint
-	for i := range 3 {
-		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
-		require.NoError(t, err)
-		cps = append(cps, cp)
-	}
-	c1, c2, c3 := cps[0], cps[1], cps[2]
+	c1, c2, c3 := threeComplaints(t, w)
 	_, err := w.svc.RecordCompensation(w.ctx, w.manager1, c3.ID, crm.NewCompensation{Kind: crm.CompensationCreditNote,
 		Amount: rub("700"), Reference: "КСФ-3"})
 	require.NoError(t, err)
@@ -162,4 +138,18 @@ func TestParetoFollowsStoredDuplicateChain(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.TotalCount, "only the original counts")
 	assert.True(t, rub("700").Equal(rep.TotalCost), "c3's credit note counts in c1's cost: %s", rep.TotalCost)
+}
+
+// threeComplaints files three complaints of one client, a minute apart.
+func threeComplaints(t *testing.T, w *world) (c1, c2, c3 crm.Complaint) {
+	t.Helper()
+	c := w.create(t, w.manager1, company("Ромашка", innSber))
+	w.clock.Set(mskAt(2026, 3, 7, 12, 0))
+	var cps []crm.Complaint
+	for i := range 3 {
+		cp, err := w.svc.ReceiveComplaint(w.ctx, w.manager1, complaintOf(c, mskAt(2026, 3, 7, 9, 0).Add(time.Duration(i)*time.Minute)))
+		require.NoError(t, err)
+		cps = append(cps, cp)
+	}
+	return cps[0], cps[1], cps[2]
 }

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -71,10 +72,7 @@ func TestReindexMatchKeys(t *testing.T) {
 	for _, c := range live {
 		want := c.MatchKeys()
 		slices.SortFunc(want, func(a, b crm.MatchKey) int {
-			if a.Kind != b.Kind {
-				return compare(string(a.Kind), string(b.Kind))
-			}
-			return compare(a.Value, b.Value)
+			return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Value, b.Value))
 		})
 		require.Equal(t, want, storedKeys(t, f, c.ID), "client %s", c.ID)
 	}
@@ -101,14 +99,4 @@ func TestReindexMatchKeys(t *testing.T) {
 	var version int
 	require.NoError(t, f.pool.QueryRow(ctx, "SELECT value FROM crmkit_settings WHERE name = 'match_keys_version'").Scan(&version))
 	assert.Equal(t, crm.MatchKeysVersion, version)
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -211,20 +210,15 @@ func clientMergedINNFree(t *testing.T, k *kit) {
 func clientConcurrentINN(t *testing.T, k *kit) {
 	const n = 20
 	const shared = "7799999999"
+	cs := make([]crm.Client, n)
 	ids := make([]uuid.UUID, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		c := withINN(k.client(), shared)
-		ids[i] = c.ID
-		wg.Go(func() {
-			<-start
-			errs[i] = k.s.CreateClient(k.ctx, c, []crm.Event{k.event(c.ID, crm.EventClientCreated, at(0))})
-		})
+	for i := range cs {
+		cs[i] = withINN(k.client(), shared)
+		ids[i] = cs[i].ID
 	}
-	close(start)
-	wg.Wait()
+	errs := together(n, func(i int) error {
+		return k.s.CreateClient(k.ctx, cs[i], []crm.Event{k.event(cs[i].ID, crm.EventClientCreated, at(0))})
+	})
 	won := 0
 	for i, err := range errs {
 		if err == nil {
@@ -807,17 +801,7 @@ func addTag(k *kit, id uuid.UUID, tag string) error {
 func clientNoLostUpdate(t *testing.T, k *kit) {
 	const n = 50
 	c := k.mustCreateLogged(k.client(), at(0))
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = addTag(k, c.ID, fmt.Sprintf("worker-%02d", i))
-		})
-	}
-	close(start)
-	wg.Wait()
+	errs := together(n, func(i int) error { return addTag(k, c.ID, fmt.Sprintf("worker-%02d", i)) })
 	for i, err := range errs {
 		require.NoErrorf(t, err, "worker %d could not add its tag", i)
 	}

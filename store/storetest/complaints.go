@@ -586,19 +586,11 @@ func complaintPairRace(t *testing.T, k *kit) {
 	for i := range own {
 		own[i] = k.mustCreateComplaint(k.complaint(c, at(10+i)))
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			mine := own[i].Clone()
-			mine.Subject = fmt.Sprintf("writer %d", i)
-			errs[i] = k.s.UpdateComplaints(k.ctx, []crm.Complaint{mine, shared}, nil)
-		})
-	}
-	close(start)
-	wg.Wait()
+	errs := together(n, func(i int) error {
+		mine := own[i].Clone()
+		mine.Subject = fmt.Sprintf("writer %d", i)
+		return k.s.UpdateComplaints(k.ctx, []crm.Complaint{mine, shared}, nil)
+	})
 	won := 0
 	for i, err := range errs {
 		if err == nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -238,18 +237,10 @@ func delegationConcurrentOverlap(t *testing.T, k *kit) {
 	const n = 20
 	p := k.newID()
 	ds := make([]crm.Delegation, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
 	for i := range n {
 		ds[i] = k.delegation(p, k.newID(), at(10+i), at(30+i)) // every two overlap
-		wg.Go(func() {
-			<-start
-			errs[i] = k.s.CreateDelegation(k.ctx, ds[i], []crm.Event{k.created(ds[i])})
-		})
 	}
-	close(start)
-	wg.Wait()
+	errs := together(n, func(i int) error { return k.s.CreateDelegation(k.ctx, ds[i], []crm.Event{k.created(ds[i])}) })
 	won := 0
 	for i, err := range errs {
 		if err == nil {

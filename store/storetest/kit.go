@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -350,4 +351,21 @@ func (k *kit) cancelled() context.Context {
 	ctx, cancel := context.WithCancel(k.ctx)
 	cancel()
 	return ctx
+}
+
+// together runs fn(0) … fn(n-1) in n goroutines released at the same
+// moment and returns their errors by index.
+func together(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
 }
