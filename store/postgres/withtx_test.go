@@ -73,3 +73,45 @@ func TestWithTx(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, tl, 1)
 }
+
+// UpdateComplaints in the host's transaction: a stale complaint refuses
+// the whole write, which leaves the transaction usable and writes
+// nothing; a current pair commits with the host's work.
+func TestWithTxUpdateComplaints(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	c := client()
+	require.NoError(t, f.st.CreateClient(ctx, c, nil))
+	mk := func(at time.Time) crm.Complaint {
+		return crm.Complaint{ID: ids(), ClientID: c.ID, Channel: crm.ChannelEmail, ReceivedAt: at, Status: crm.ComplaintReceived,
+			Subject: "Бой при доставке", StatusLog: []crm.ComplaintStatusChange{{To: crm.ComplaintReceived, At: at}},
+			AcknowledgeDue: at.Add(4 * time.Hour), ResolveDue: at.Add(40 * time.Hour), CreatedAt: at, UpdatedAt: at}
+	}
+	a, b := mk(t0), mk(t0.Add(time.Minute))
+	require.NoError(t, f.st.CreateComplaint(ctx, a, nil))
+	require.NoError(t, f.st.CreateComplaint(ctx, b, nil))
+	a.Version, b.Version = 1, 1
+
+	tx, err := f.pool.Begin(ctx)
+	require.NoError(t, err)
+	inTx := f.st.WithTx(tx)
+	staleB := b
+	staleB.Version = 5
+	a2 := a
+	a2.Subject = "changed"
+	require.ErrorIs(t, inTx.UpdateComplaints(ctx, []crm.Complaint{a2, staleB}, []crm.Event{event(c.ID, crm.EventComplaintStatus, t0)}), store.ErrConflict)
+	_, err = tx.Exec(ctx, "SELECT 1")
+	require.NoError(t, err, "a refused write leaves the host's transaction usable")
+	got, err := inTx.GetComplaint(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, store.Version(1), got.Version, "nothing of the refused write is left in the transaction")
+
+	require.NoError(t, inTx.UpdateComplaints(ctx, []crm.Complaint{a2, b}, nil))
+	require.NoError(t, tx.Commit(ctx))
+	got, err = f.st.GetComplaint(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "changed", got.Subject)
+	got, err = f.st.GetComplaint(ctx, b.ID)
+	require.NoError(t, err)
+	assert.Equal(t, store.Version(2), got.Version)
+}
