@@ -221,3 +221,28 @@ func BenchmarkPriceInto(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRepriceReturn prices a return of half of every line of the
+// 20-line benchmark cart at 1,000 rules on clawback terms: the sale, the
+// kept goods before and the kept goods after are each priced once.
+func BenchmarkRepriceReturn(b *testing.B) {
+	e, c := benchSetup(b, 1000)
+	pc, err := e.Price(c, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := pc.Freeze()
+	var lines []discount.ReturnLine
+	for i, l := range c.Lines {
+		if half := l.Quantity.Div(decimal.NewFromInt(2)).Floor(); half.IsPositive() {
+			lines = append(lines, discount.ReturnLine{Line: i, Quantity: half})
+		}
+	}
+	in := discount.Repricing{Sold: c, Lines: lines}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.RepriceReturn(f, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -188,6 +188,18 @@
 // quantity pro rata from the frozen line amounts. Successive partial
 // returns of a line add up to exactly its net amount.
 //
+// Pro rata, the goods the client keeps keep their discounts. Many B2B
+// contracts say otherwise: a volume break, a buy-X-get-Y or an order
+// threshold the kept goods no longer reach is clawed back. RepriceReturn
+// prices such a return: with an engine of the sale's rule set, the sold
+// cart and what earlier credit notes returned, it re-prices the kept
+// goods as if the order had been for them alone and charges the
+// difference against the refund (Clawback; Due may be negative, a debit
+// note), never granting a discount the sale did not give, and says in
+// Lost which discounts the kept goods lose and why. It first checks that
+// the engine and cart still price the sale exactly as frozen; limits are
+// judged without the sale's own uses (ExcludingUses).
+//
 // # Output
 //
 // A PricedCart has, per line, the list amount, the discount and the net

@@ -49,6 +49,7 @@ const (
 	ReasonNotAscending          Reason = "not_ascending"
 	ReasonUnknownField          Reason = "unknown_field"
 	ReasonMalformedJSON         Reason = "malformed_json"
+	ReasonNotTheSale            Reason = "not_the_sale"
 )
 
 func reasonText(r Reason) (en, ru string) {
@@ -83,6 +84,8 @@ func reasonText(r Reason) (en, ru string) {
 		return "is not a known field", "неизвестное поле"
 	case ReasonMalformedJSON:
 		return "is not valid JSON of the expected shape", "не является JSON ожидаемого вида"
+	case ReasonNotTheSale:
+		return "does not price as it did at the sale", "не даёт цен, по которым прошла продажа"
 	}
 	return "is invalid", "недопустимое значение"
 }

@@ -181,6 +181,34 @@ func ExamplePriceReturn() {
 	// refund 1 RUB 66.67 refund 2 RUB 133.33
 }
 
+// A contract that claws back what kept goods no longer earn: 10% off
+// from 100 units, 40 of 100 returned.
+func ExampleEngine_RepriceReturn() {
+	rules, _ := discount.DecodeRules([]byte(`{"rules":[
+	  {"id":"vol","name":"From 100 units","stacking":"additive","scope":{"kind":"line"},
+	   "conditions":{"min_quantity":"100"},"action":{"kind":"percent_off","percent":"10"}}]}`))
+	engine, _ := discount.NewEngine(rules, discount.Options{})
+	sold := discount.Cart{Currency: money.RUB, At: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC),
+		Lines: []discount.Line{{ID: "l1", SKU: "TILE-40", Quantity: decimal.NewFromInt(100), ListPrice: money.MustParse("10", money.RUB)}}}
+	priced, _ := engine.Price(sold, nil)
+	frozen := priced.Freeze()
+
+	note, err := engine.RepriceReturn(frozen, discount.Repricing{Sold: sold,
+		Lines: []discount.ReturnLine{{Line: 0, Quantity: decimal.NewFromInt(40)}}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("paid", priced.Net)
+	fmt.Println("returned goods", note.Net, "clawback", note.Clawback, "due", note.Due)
+	for _, lost := range note.Lost {
+		fmt.Println(lost.Message("en"))
+	}
+	// Output:
+	// paid RUB 900.00
+	// returned goods RUB 360.00 clawback RUB 60.00 due RUB 300.00
+	// From 100 units: not applied to TILE-40 — the minimum quantity is not reached
+}
+
 func ExampleAdapter_Price() {
 	rules, _ := discount.DecodeRules([]byte(`{"rules":[
 	  {"id":"gold","name":"Gold clients","stacking":"compounding","scope":{"kind":"order"},"conditions":{"tiers":["gold"]},

@@ -150,6 +150,35 @@ func FuzzPrice(f *testing.F) {
 				t.Fatal("empty explanation")
 			}
 		}
+		// A return of some of line 0 (after some returned before), priced
+		// on clawback terms: a typed error or a consistent note; and all
+		// of it, in one return, gives back exactly what was paid.
+		f := pc.Freeze()
+		in := discount.Repricing{Sold: c, Before: []decimal.Decimal{num(cost1)},
+			Lines: []discount.ReturnLine{{Line: 0, Quantity: num(factor1)}}}
+		if note, err := e.RepriceReturn(f, in); err != nil {
+			var ie *discount.InputError
+			if !errors.As(err, &ie) && !errors.Is(err, discount.ErrTie) {
+				t.Fatalf("RepriceReturn: unexpected error %T: %v", err, err)
+			}
+		} else if due, _ := note.Net.Sub(note.Clawback); !due.Equal(note.Due) {
+			t.Fatalf("Due %s is not Net %s − Clawback %s", note.Due, note.Net, note.Clawback)
+		}
+		var all []discount.ReturnLine
+		for i, l := range pc.Lines {
+			if l.Quantity.IsPositive() {
+				all = append(all, discount.ReturnLine{Line: i, Quantity: l.Quantity})
+			}
+		}
+		if len(all) > 0 {
+			note, err := e.RepriceReturn(f, discount.Repricing{Sold: c, Lines: all})
+			if err != nil {
+				t.Fatalf("returning everything: %v", err)
+			}
+			if !note.Due.Equal(pc.Net) {
+				t.Fatalf("returning everything gives back %s, %s was paid", note.Due, pc.Net)
+			}
+		}
 	})
 }
 

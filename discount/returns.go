@@ -226,9 +226,25 @@ type ReturnLine struct {
 
 // CreditNote is what a return gives back.
 type CreditNote struct {
-	Currency            money.Currency
-	Lines               []CreditLine
+	Currency money.Currency
+	Lines    []CreditLine
+	// List, Discount and Net add up the returned lines' pro-rata shares.
 	List, Discount, Net money.Amount
+	// Clawback is, for a return priced by Engine.RepriceReturn, the
+	// discount the goods the client keeps no longer earn, added by this
+	// return (negative when this return gives back part of an earlier
+	// clawback, as when the rest of a line follows). Zero for
+	// PriceReturn.
+	Clawback money.Amount
+	// Due is Net − Clawback: what the credit note gives back. Negative
+	// means the client owes the difference (a debit note): returning a
+	// few units can cost the rest of the order its volume discount.
+	Due money.Amount
+	// Lost lists, for RepriceReturn, why the kept goods no longer get
+	// each discount of the sale that they lose entirely: the re-priced
+	// cart's rejections of those rules (no_effect when the rule no
+	// longer even matches).
+	Lost []Rejection
 }
 
 // CreditLine is one returned line: the share of its list amount,
@@ -250,13 +266,15 @@ type CreditLine struct {
 //
 // rounded with the sale's rounding mode. Every part is non-negative and
 // the returns of a whole line add up to exactly its N, D and L whatever
-// the steps. Errors are *InputError.
+// the steps. Due is Net: the kept goods keep their discounts (see
+// Engine.RepriceReturn for terms that claw back what they no longer
+// earn). Errors are *InputError.
 func PriceReturn(f Frozen, lines []ReturnLine) (*CreditNote, error) {
 	if f.Currency.IsZero() {
 		return nil, &InputError{Field: "frozen.currency", Reason: ReasonRequired}
 	}
 	zero := money.Zero(f.Currency)
-	note := &CreditNote{Currency: f.Currency, List: zero, Discount: zero, Net: zero}
+	note := &CreditNote{Currency: f.Currency, List: zero, Discount: zero, Net: zero, Clawback: zero, Due: zero}
 	seen := make(map[int]bool, len(lines))
 	for i, rl := range lines {
 		field := "lines[" + strconv.Itoa(i) + "]."
@@ -289,5 +307,6 @@ func PriceReturn(f Frozen, lines []ReturnLine) (*CreditNote, error) {
 		note.Lines = append(note.Lines, cl)
 		note.List, note.Discount, note.Net = add(note.List, list), add(note.Discount, cl.Discount), add(note.Net, net)
 	}
+	note.Due = note.Net
 	return note, nil
 }
