@@ -241,9 +241,10 @@ type CreditNote struct {
 	// few units can cost the rest of the order its volume discount.
 	Due money.Amount
 	// Lost lists, for RepriceReturn, why the kept goods no longer get
-	// each discount of the sale that they lose entirely: the re-priced
-	// cart's rejections of those rules (no_effect when the rule no
-	// longer even matches).
+	// each discount of the sale that they lose entirely — a rule's
+	// discount on a line of which something is kept, or on the order:
+	// the re-priced cart's rejections of that rule there (no_effect when
+	// the rule no longer even matches).
 	Lost []Rejection
 }
 
