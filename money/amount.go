@@ -94,7 +94,8 @@ func FromMinor(units int64, c Currency) (Amount, error) {
 }
 
 // FromDecimal returns d as an amount in currency c, exactly. It fails
-// only when c is the zero Currency.
+// only when c is the zero Currency. As with Mul, an exponent far from
+// zero is kept and makes later arithmetic write out that many digits.
 func FromDecimal(d decimal.Decimal, c Currency) (Amount, error) {
 	if c.IsZero() {
 		return Amount{}, &CurrencyError{Reason: ReasonNoCurrency}
@@ -173,6 +174,13 @@ func (a Amount) Abs() Amount {
 
 // Mul returns a × factor, exactly (no rounding): a price times a quantity,
 // an amount times a rate. Round the result where a rule says so.
+//
+// The product keeps every digit, so its exponent is a's plus the
+// factor's. A factor the host builds with an exponent far from zero
+// (decimal.New(1, -1_000_000_000)) is accepted, but rounding it, adding
+// it to an ordinary amount or printing it then has to write out that many
+// digits; bound such factors where they come in (this library's own
+// parsers and decoders never produce them).
 func (a Amount) Mul(factor decimal.Decimal) Amount {
 	if a.big == nil {
 		if f, ok := decInt64(factor); ok {
