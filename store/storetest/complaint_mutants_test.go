@@ -17,6 +17,9 @@ func init() {
 			"contract: a stale version is ErrConflict — UpdateComplaint"},
 		mutant{"writes complaints one by one", storetest.RunComplaints, func(s crm.Store) crm.Store { return complaintsOneByOne{s} },
 			"contract: UpdateComplaints writes every complaint or none"},
+		mutant{"ignores the first complaint's version in UpdateComplaints", storetest.RunComplaints,
+			func(s crm.Store) crm.Store { return firstUnchecked{s} },
+			"contract: UpdateComplaints with one stale complaint is ErrConflict"},
 		mutant{"ignores the overdue filter", storetest.RunComplaints, func(s crm.Store) crm.Store { return ignoresOverdue{s} },
 			"contract: ListComplaints selects exactly what ComplaintFilter.Match selects"},
 	)
@@ -47,6 +50,22 @@ func (s complaintsOneByOne) UpdateComplaints(ctx context.Context, cs []crm.Compl
 		}
 	}
 	return nil
+}
+
+// firstUnchecked checks the versions of every complaint of
+// UpdateComplaints but the first. crm.Service puts the complaint it moves
+// first (its original after it), so such a store would lose updates of
+// moved complaints.
+type firstUnchecked struct{ crm.Store }
+
+func (s firstUnchecked) UpdateComplaints(ctx context.Context, cs []crm.Complaint, events []crm.Event) error {
+	if len(cs) > 0 {
+		if cur, err := s.GetComplaint(ctx, cs[0].ID); err == nil {
+			cs = append([]crm.Complaint(nil), cs...)
+			cs[0].Version = cur.Version
+		}
+	}
+	return s.Store.UpdateComplaints(ctx, cs, events)
 }
 
 // ignoresOverdue drops ComplaintFilter.OverdueAt.

@@ -546,6 +546,13 @@ func complaintPairAtomic(t *testing.T, k *kit) {
 	require.ErrorIs(t, err, store.ErrConflict, "contract: UpdateComplaints with one stale complaint is ErrConflict")
 	k.unchanged(before, w, "UpdateComplaints with one stale complaint")
 	same(t, a, k.mustGetComplaint(a.ID), "contract: UpdateComplaints writes every complaint or none — the fresh one was written")
+	// Whichever place the stale one has (crm.Service lists the complaint
+	// it changes first, the ones it guards after it).
+	err = k.s.UpdateComplaints(k.ctx, []crm.Complaint{stale, fresh}, []crm.Event{k.event(c.ID, crm.EventComplaintStatus, at(7))})
+	require.ErrorIs(t, err, store.ErrConflict, "contract: UpdateComplaints with one stale complaint is ErrConflict — listed first")
+	k.unchanged(before, w, "UpdateComplaints with one stale complaint listed first")
+	same(t, a, k.mustGetComplaint(a.ID), "contract: UpdateComplaints writes every complaint or none — the fresh one was written")
+	same(t, b2, k.mustGetComplaint(b.ID), "contract: UpdateComplaints writes every complaint or none — the stale one was written")
 
 	// A missing complaint: ErrNotFound, nothing written.
 	ghost := k.complaint(c, at(8))
