@@ -47,8 +47,9 @@ type KeyMatch struct {
 // prefix do not count), every contact phone and e-mail, and the normalised
 // legal and short names (normalize.OrgName) with, for a person's name
 // written out with a patronymic, its "surname + initials" form
-// (normalize.InitialsName), so "ИП Иванов Иван Иванович" and
-// "ИП Иванов И. И." match. Keys are unique and sorted.
+// (normalize.InitialsName; for sole proprietors and individuals, never
+// for companies), so "ИП Иванов Иван Иванович" and "ИП Иванов И. И."
+// match. Keys are unique and sorted.
 //
 // MatchKeysVersion names this derivation; a store that keeps the keys
 // must re-derive them when it changes.
@@ -73,6 +74,11 @@ func (c Client) MatchKeys() []MatchKey {
 	for _, name := range []string{c.LegalName, c.ShortName} {
 		if k := normalize.OrgName(name); k != "" {
 			keys = append(keys, MatchKey{Kind: MatchName, Value: k})
+		}
+		// A company's name is not a person's, however its last word
+		// ends ("Торговый Дом Кирпич" is no "Торговый Д.К.").
+		if c.Kind == KindCompany {
+			continue
 		}
 		if k := normalize.InitialsName(name); k != "" {
 			keys = append(keys, MatchKey{Kind: MatchName, Value: k})

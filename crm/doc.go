@@ -37,12 +37,20 @@
 // tax id of another country (case, separators and a country prefix
 // ignored), a phone or e-mail in common, or the same name once case,
 // quotes, ё/е, legal forms (ООО, АО, LLC, ...) and the spacing of
-// initials are ignored — a name written out with a patronymic also
-// matches its "surname + initials" form — using the store's key index, and
+// initials are ignored — the name of a sole proprietor or an individual
+// written out with a patronymic also matches its "surname + initials"
+// form — using the store's key index, and
 // returns each with the reasons it matched. An exact INN match refuses
 // the create (a *DuplicateError, errors.Is store.ErrDuplicate) unless the
 // caller sets Force. MergeClients folds a duplicate into a survivor,
 // keeping both histories.
+//
+// Name matches are hints for a person to judge, the weakest reason: two
+// people of one surname and the same initials share a key ("Иванов Иван
+// Иванович" and "Иванов Игорь Ильич" both give "иванов ии"); initials
+// that spell a legal form ("ИП Иванов И. П.") are dropped with the form,
+// leaving the surname; and initials typed in Latin look-alike letters do
+// not meet a name written in Cyrillic.
 //
 // # Lifecycle
 //

@@ -42,6 +42,12 @@ func nameTooLong(raw string) bool {
 //     ("L.L.C.", "о.о.о.", "A.B.C.") loses its dots and becomes one word
 //     ("llc", "ооо", "abc"); any other dot is a word break, so "Co.Ltd"
 //     gives "co ltd" and "ромашка.ру" gives "ромашка ру";
+//   - joins every run of two or more single-letter words, however they
+//     were separated, so initials fold alike however they are spaced
+//     ("И. И.", "И.И.", "И И" give "ии"; "A.B. C." gives "abc") — and so
+//     do letters standing for words: "A & B" gives "ab", as "AB" does,
+//     and "Я и Ты" gives "яи ты"; a lone letter stays a word ("Магазин у
+//     дома");
 //   - repairs words mixing Latin and Cyrillic look-alike letters ("OOО",
 //     "Ромaшка"), see below;
 //   - drops legal-form words and phrases anywhere in the name, matched as
@@ -234,9 +240,10 @@ func equalWordLists(a, b []string) bool {
 // "Иван Иванович Иванов" all give "иванов ии", which is also what OrgName
 // gives for "ИП Иванов И.И." and "ИП Иванов И. И.". A hyphenated surname
 // keeps its parts ("Иванов-Петров Александр Борисович" gives
-// "иванов петров аб"). The key is OrgName's key of the short form, so
-// initials that spell a legal form are dropped as OrgName drops them
-// ("Иванов Алексей Олегович" gives "иванов", as "ИП Иванов А.О." does).
+// "иванов петров аб"). The key is OrgName's key of the short form; when
+// the initials spell a legal form, which OrgName would drop and leave the
+// bare surname ("Иванов Алексей Олегович", "ИП Иванов А.О."), there is no
+// key: a surname alone would match every client of that surname.
 //
 // The name must be letters only, with the patronymic (ending in -вич,
 // -ич, -вна, -чна, -оглы, -кызы, -улы, -уулу, or -vich, -vna, -ichna in
@@ -250,7 +257,7 @@ func InitialsName(raw string) string {
 	if nameTooLong(raw) {
 		return ""
 	}
-	words := orgWords(Text(raw))
+	words := joinInitials(orgWords(Text(raw)))
 	kept := make([]string, 0, len(words))
 	for i := 0; i < len(words); {
 		n := legalFormAt(words, i)
@@ -291,6 +298,11 @@ func InitialsName(raw string) string {
 	}
 	g, _ := utf8.DecodeRuneInString(given)
 	p, _ := utf8.DecodeRuneInString(patronymic)
+	// Initials that spell a legal form ("И.П.", "А.О.") would be dropped,
+	// leaving the bare surname: a key every client of that surname has.
+	if orgSingleForms[fixMixedScript(string(g)+string(p))] {
+		return ""
+	}
 	// The key of the short form, exactly as OrgName reads it.
 	return orgKey(strings.Join(surname, " ") + " " + string(g) + "." + string(p) + ".")
 }
@@ -362,7 +374,12 @@ func orgWords(s string) []string {
 // has no other break in it.
 func appendOrgChunk(words []string, chunk string) []string {
 	if isInitialism(chunk) {
-		return appendOrgWord(words, strings.ReplaceAll(chunk, ".", ""))
+		// One word per letter: joinInitials joins them, with any single
+		// letters beside them ("A.B. C." as "A. B. C." and "A.B.C.").
+		for _, r := range strings.ReplaceAll(chunk, ".", "") {
+			words = append(words, string(r))
+		}
+		return words
 	}
 	for piece := range strings.SplitSeq(chunk, ".") {
 		words = appendApostropheWords(words, piece)

@@ -163,10 +163,11 @@ func validateOther(v string) error {
 // that two spellings of one number give one value. An identifier of a
 // Russian kind is returned as stored (Parse has checked its exact form).
 // A [KindOther] identifier, kept as given, is folded: MatchValue
-//   - keeps only letters and digits, upper-casing the letters and reading
-//     full-width forms as their ASCII letters and digits, so spaces, dots,
-//     dashes, slashes and the like do not count ("de 123.456.789" and
-//     "DE123456789" fold alike);
+//   - keeps only letters and digits, upper-casing the letters, reading
+//     full-width forms as their ASCII letters and digits and the decimal
+//     digits of other scripts ("١٢٣", "१२३") as ASCII digits, so spaces,
+//     dots, dashes, slashes and the like do not count ("de 123.456.789"
+//     and "DE123456789" fold alike);
 //   - drops a leading country prefix — the country's own code, or "EL"
 //     for Greece as in EU VAT numbers — when what follows still holds a
 //     digit, so the VAT form "DE123456789" and the bare "123456789" of a
@@ -190,7 +191,7 @@ func (id ID) MatchValue() string {
 		case unicode.IsLetter(r):
 			b.WriteRune(unicode.ToUpper(r))
 		case unicode.IsDigit(r):
-			b.WriteRune(r)
+			b.WriteByte(asciiDigit(r))
 		}
 	}
 	s := b.String()
@@ -204,6 +205,24 @@ func (id ID) MatchValue() string {
 		}
 	}
 	return s
+}
+
+// asciiDigit returns the ASCII digit of the decimal digit r (Unicode
+// category Nd). Unicode encodes the decimal digits of every script in
+// runs of ten from zero to nine, so within each range of unicode.Nd (all
+// of stride one, made of whole runs) r's value is its offset modulo ten.
+func asciiDigit(r rune) byte {
+	for _, rg := range unicode.Nd.R16 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return byte('0' + (r-rune(rg.Lo))%10)
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
+			return byte('0' + (r-rune(rg.Lo))%10)
+		}
+	}
+	return '0' // not reached for a digit
 }
 
 // countryPrefixes are the prefixes that name country cc at the start of

@@ -22,12 +22,18 @@ const reindexBatch = 500
 //
 // Migrate calls it after the migrations, in the same transaction, so a
 // host that uses Migrate never needs it. A host that applies Migrations
-// with a tool of its own calls it once after them; until it does,
-// duplicate detection finds what the old keys find and misses only what
-// the new derivation adds. It runs at READ COMMITTED in one transaction,
-// holding Migrate's lock, so concurrent calls re-index once. Clients
-// written meanwhile by processes of an older crmkit get the old keys
-// again until they are next written by a current one.
+// with a tool of its own calls it once after them. Until then lookups
+// compare new keys with stored old ones: a key whose derivation did not
+// change (an INN, a phone, an e-mail, most names) is found as before; one
+// whose derivation did (a foreign tax id written with separators or a
+// country prefix, initials written with spaces) is missed, even for a
+// client spelled exactly as the stored one. It runs at READ COMMITTED in one transaction,
+// holding Migrate's lock, so concurrent calls re-index once. It locks
+// each live client it re-indexes (FOR UPDATE) until it commits, so that a
+// concurrent write is neither lost nor undone: writes of clients already
+// re-indexed wait for the end of the re-index. Clients written meanwhile
+// by processes of an older crmkit get the old keys again until they are
+// next written by a current one.
 func ReindexMatchKeys(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
@@ -60,8 +66,13 @@ func reindexMatchKeys(ctx context.Context, tx pgx.Tx) (int, error) {
 	total := 0
 	var after pgid // the nil UUID sorts first; no client has it
 	for {
+		// FOR UPDATE: a client written concurrently is read as its writer
+		// committed it (READ COMMITTED re-reads a row it waited for), and
+		// cannot be rewritten between this read and the keys derived from
+		// it, which would otherwise put back the keys of the card before
+		// the write.
 		rows, err := tx.Query(ctx, "SELECT "+clientColumns+` FROM crmkit_clients
-			WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, reindexBatch)
+			WHERE merged_into IS NULL AND id > $1 ORDER BY id LIMIT $2 FOR UPDATE`, after, reindexBatch)
 		clients, err := collect(rows, err, reindexBatch, func(r pgx.Rows) (crm.Client, error) { return scanClient(r) })
 		if err != nil {
 			return 0, backendError(ctx, "reindex", err)
@@ -83,9 +94,6 @@ func reindexMatchKeys(ctx context.Context, tx pgx.Tx) (int, error) {
 		}
 		total += len(clients)
 		after = pgid(clients[len(clients)-1].ID)
-		if len(clients) < reindexBatch {
-			break
-		}
 	}
 	if _, err := tx.Exec(ctx, "UPDATE crmkit_settings SET value = $1 WHERE name = 'match_keys_version'", crm.MatchKeysVersion); err != nil {
 		return 0, backendError(ctx, "reindex", err)

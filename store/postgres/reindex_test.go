@@ -43,7 +43,7 @@ func TestReindexMatchKeys(t *testing.T) {
 		c := client()
 		if i%100 == 0 {
 			c.TaxIDs = append(c.TaxIDs, taxid.ID{Country: "DE", Kind: taxid.KindOther, Value: fmt.Sprintf("de %09d", i)})
-			c.ShortName = "ИП Петров Пётр Петрович"
+			c.Kind, c.ShortName = crm.KindSoleProprietor, "ИП Петров Пётр Петрович"
 		}
 		require.NoError(t, f.st.CreateClient(ctx, c, nil))
 		c.Version = 1

@@ -4,8 +4,10 @@
 -- "surname + initials" key of names written out with a patronymic.
 -- Keys are derived in Go, so SQL cannot re-derive them: Migrate does,
 -- after the migrations, and a host applying these files with its own
--- tool calls postgres.ReindexMatchKeys after them. Until then duplicate
--- detection still finds what the old keys find.
+-- tool calls postgres.ReindexMatchKeys after them. Until then a stored
+-- key whose derivation changed (a foreign tax id with separators or a
+-- country prefix, initials written with spaces) is not found, even by a
+-- client spelled the same.
 
 CREATE TABLE crmkit_settings (
     name  text    NOT NULL,
