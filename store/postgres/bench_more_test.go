@@ -78,3 +78,25 @@ func BenchmarkParallelReadWrite(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReindexMatchKeys re-derives the keys of 10,000 live clients,
+// as the first Migrate after an upgrade of the key derivation does.
+func BenchmarkReindexMatchKeys(b *testing.B) {
+	const n = 10000
+	_, pool := benchStore(b)
+	seedClients(b, pool, uuid.New(), 0, n)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		if _, err := pool.Exec(ctx, "UPDATE crmkit_settings SET value = 1 WHERE name = 'match_keys_version'"); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		got, err := ReindexMatchKeys(ctx, pool)
+		if err != nil || got != n {
+			b.Fatalf("re-indexed %d of %d: %v", got, n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/client")
+}
