@@ -3,6 +3,7 @@ package discount_test
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -243,6 +244,45 @@ func BenchmarkRepriceReturn(b *testing.B) {
 	for b.Loop() {
 		if _, err := e.RepriceReturn(f, in); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRepriceReturnLargeCart prices a return of a quarter of every
+// line of a 10,000-line cart (the engine's limit) with a volume rule, an
+// order threshold and buy-X-get-Y: every kept line loses its volume
+// discount, so Lost has 10,000 entries. It costs a few pricings of the
+// cart (Lost once looked each discount up in a scan of the kept cart).
+func BenchmarkRepriceReturnLargeCart(b *testing.B) {
+	rs, err := discount.DecodeRules([]byte(`{"rules":[` +
+		`{"id":"vol","stacking":"additive","scope":{"kind":"line"},"conditions":{"min_quantity":"100"},"action":{"kind":"percent_off","percent":"10"}},` +
+		`{"id":"o","stacking":"compounding","scope":{"kind":"order"},"conditions":{"min_amount":{"amount":"1000","currency":"RUB"}},"action":{"kind":"percent_off","percent":"2"}},` +
+		`{"id":"b","stacking":"additive","scope":{"kind":"line"},"action":{"kind":"buy_x_get_y","buy":3,"get":1}}]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := discount.NewEngine(rs, discount.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := discount.Cart{Currency: money.RUB, At: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	var lines []discount.ReturnLine
+	for i := range 10_000 {
+		c.Lines = append(c.Lines, discount.Line{ID: "l" + strconv.Itoa(i), SKU: "S" + strconv.Itoa(i),
+			Quantity: decimal.NewFromInt(120), ListPrice: money.MustParse("1.37", money.RUB)})
+		lines = append(lines, discount.ReturnLine{Line: i, Quantity: decimal.NewFromInt(30)})
+	}
+	pc, err := e.Price(c, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := pc.Freeze()
+	in := discount.Repricing{Sold: c, Lines: lines}
+	b.ReportAllocs()
+	for b.Loop() {
+		note, err := e.RepriceReturn(f, in)
+		if err != nil || len(note.Lost) != 10_000 {
+			b.Fatalf("lost %d, err %v", len(note.Lost), err)
 		}
 	}
 }

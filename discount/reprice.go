@@ -40,20 +40,30 @@ type Repricing struct {
 //
 // The returned lines are priced pro rata, exactly as PriceReturn does
 // (Lines, List, Discount, Net). Then the kept goods — the sold
-// quantities less everything returned up to a point — are re-priced, and
-// the clawback at that point adds up, rule by rule of the sale,
+// quantities less everything returned up to a point — are re-priced,
+// and for each rule the sale applied the kept goods' pro-rata share of
+// what it gave is compared with what it gives them now, on the lines it
+// gave a discount to at the sale. A difference
+// within rounding counts as none: nothing for a line nothing was
+// returned from (its share is exact) or a line returned whole, two minor
+// units for a line returned in part (the share and the re-priced amount
+// are rounded separately), three when its list amount is itself rounded
+// (a quantity in kg), and for an order discount one more, and one for
+// each line returned whole (its share's rounding no longer cancels out);
+// a real loss is hidden only within these few minor units per line
+// returned, whatever the size of the order. The rest — losses and gains
+// — adds up over the sale's rules, and the clawback at that point is
+// that sum when it is positive, else zero. So the kept goods pay what
+// they would have paid had they been the order, on the sale's terms: one
+// promotion redistributed among them (an order discount, a shared
+// budget) counts as it would have, and so does a loss of one rule that
+// raises another (a larger base for a compounding discount). But a rule
+// the sale did not apply (one that applies now because the order is
+// smaller), or a rule's discount on a line it did not reach at the sale,
+// offsets nothing, and the clawback is never negative: a return never
+// earns the kept goods a discount they did not have.
 //
-//	max(0, the kept goods' pro-rata share of what the rule gave − what it gives them re-priced)
-//
-// leaving out a shortfall within rounding (at most one minor unit per
-// line the rule's discount was spread over: rounding the share and the
-// re-priced discount separately differs by no more). A rule is judged as
-// a whole over the kept goods, so one promotion redistributed among them
-// (an order discount, a shared budget) is what they would have got had
-// they been the order; but a rule that gives them more than their share,
-// or that the sale did not apply (one that applies now because the order
-// is smaller), offsets nothing: a return never earns the kept goods a
-// discount they did not have. The note's Clawback is the clawback after this return less the
+// The note's Clawback is the clawback after this return less the
 // clawback before it, and Due = Net − Clawback, which is negative when
 // the client owes more than the returned goods are worth. Because every
 // figure is a difference of totals up to a point, successive returns add
@@ -168,14 +178,13 @@ func (e *Engine) checkSale(f Frozen, in Repricing) (*PricedCart, error) {
 }
 
 // clawbackAt returns the clawback once the quantities returned (per
-// frozen line) are returned, and the kept goods as re-priced. Rule by
-// rule of the sale, the kept goods' pro-rata share of what the rule gave
-// is compared with what it gives them re-priced; a shortfall is clawed
-// back unless it is within rounding — one minor unit for each line the
-// rule's discount was spread over, the most that rounding the share and
-// the re-priced discount separately can make them differ by. A rule that
-// gives the kept goods more than their share, or a rule the sale did not
-// apply, offsets nothing.
+// frozen line) are returned, and the kept goods as re-priced (see
+// RepriceReturn). Rounding is bounded by roundingOf, summed over the
+// rule's amounts: every rounding point between the sale's amount and the
+// re-priced one (the pro-rata share, the re-priced amount or order share,
+// a list amount of a fractional quantity, which the discount passes on)
+// is less than one minor unit off, and a line untouched by the returns
+// has neither.
 func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned []decimal.Decimal) (money.Amount, *PricedCart, error) {
 	keep := in.Sold
 	keep.Lines = slices.Clone(in.Sold.Lines)
@@ -194,40 +203,87 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 		}
 		return sub(a, mulDiv(a, returned[line], q, f.Rounding))
 	}
+	// roundingOf is how many minor units rounding alone can make the
+	// kept share of an amount the sale gave a line and what re-pricing
+	// gives it differ by (see the doc comment of clawbackAt).
+	roundingOf := func(line int, order bool) int64 {
+		q, x := f.Lines[line].Quantity, returned[line]
+		switch {
+		case x.IsZero():
+			return 0 // the line is as it was sold: its share is exact, and so is its list amount
+		case x.Cmp(q) >= 0:
+			if order {
+				return 1 // the order share's own rounding no longer cancels out over the kept lines
+			}
+			return 0 // nothing kept, nothing given
+		}
+		n := int64(2) // the share's rounding, and the re-priced amount's (or the order share's)
+		price := in.Sold.Lines[line].ListPrice.Decimal()
+		if !f.Lines[line].List.Decimal().Equal(price.Mul(q)) || !price.Mul(q.Sub(x)).Equal(price.Mul(q.Sub(x)).Round(f.Currency.MinorUnits())) {
+			n++ // a rounded list amount, which the discount is a part of
+		}
+		return n
+	}
 	type tally struct {
 		share, now money.Amount
-		lines      int64
+		within     int64        // minor units of rounding
+		lines      map[int]bool // the lines the sale gave the rule's discount to
 	}
 	var order []string
 	byRule := map[string]*tally{}
 	for _, a := range sale.Adjustments {
 		t := byRule[a.Rule]
 		if t == nil {
-			t = &tally{share: zero, now: zero}
+			t = &tally{share: zero, now: zero, lines: map[int]bool{}}
 			byRule[a.Rule] = t
 			order = append(order, a.Rule)
 		}
 		if a.Line >= 0 {
-			t.share, t.lines = add(t.share, keptShare(a.Amount, a.Line)), t.lines+1
+			t.share, t.within = add(t.share, keptShare(a.Amount, a.Line)), t.within+roundingOf(a.Line, false)
+			t.lines[a.Line] = t.lines[a.Line] || !a.Amount.IsZero()
 			continue
 		}
+		t.within++ // the order discount's rounding, at the sale and re-priced
 		for _, sh := range a.Shares {
-			t.share, t.lines = add(t.share, keptShare(sh.Amount, sh.Line)), t.lines+1
+			t.share, t.within = add(t.share, keptShare(sh.Amount, sh.Line)), t.within+roundingOf(sh.Line, true)
+			t.lines[sh.Line] = t.lines[sh.Line] || !sh.Amount.IsZero()
 		}
 	}
+	// What the sale's rules give the kept goods now, on the lines the
+	// sale gave them to: a rule's discount on another line is one the
+	// sale did not give.
 	for _, a := range pc.Adjustments {
-		if t := byRule[a.Rule]; t != nil {
-			t.now = add(t.now, a.Amount)
+		t := byRule[a.Rule]
+		switch {
+		case t == nil:
+		case a.Line >= 0:
+			if t.lines[a.Line] {
+				t.now = add(t.now, a.Amount)
+			}
+		default:
+			for _, sh := range a.Shares {
+				if t.lines[sh.Line] {
+					t.now = add(t.now, sh.Amount)
+				}
+			}
 		}
 	}
+	// Rule by rule, a difference within rounding is none; the rest, a
+	// loss or a gain, adds up over the sale's rules: had the kept goods
+	// been the order, a loss of one rule could have raised another (a
+	// larger base for a compounding discount, a budget or cap left for
+	// them).
 	c := zero
 	for _, rule := range order {
 		t := byRule[rule]
 		short := sub(t.share, t.now)
-		within, _ := money.FromMinor(t.lines, f.Currency)
-		if d, err := short.Cmp(within); err == nil && d > 0 {
+		within, _ := money.FromMinor(t.within, f.Currency)
+		if d, err := short.Abs().Cmp(within); err == nil && d > 0 {
 			c = add(c, short)
 		}
+	}
+	if c.IsNegative() {
+		c = zero
 	}
 	return c, pc, nil
 }
@@ -243,36 +299,43 @@ func lostDiscounts(f Frozen, kept *PricedCart) []Rejection {
 		rule string
 		line int
 	}
+	anyKept := slices.ContainsFunc(kept.Lines, func(l PricedLine) bool { return l.Quantity.IsPositive() })
+	if !anyKept {
+		return nil
+	}
+	// The kept cart's discounts and rejections by rule and line, so that
+	// a cart of many lines is not scanned once per discount of the sale.
+	given := make(map[key]bool, len(kept.Adjustments))
+	for _, x := range kept.Adjustments {
+		if !x.Amount.IsZero() {
+			given[key{x.Rule, x.Line}] = true
+		}
+	}
+	rejected := make(map[key][]int, len(kept.NotApplied))
+	for i, r := range kept.NotApplied {
+		k := key{r.Rule, r.Line}
+		rejected[k] = append(rejected[k], i)
+	}
 	seen := map[key]bool{}
 	orderRejects := map[string]bool{} // rules whose order-wide rejections are listed already
-	anyKept := slices.ContainsFunc(kept.Lines, func(l PricedLine) bool { return l.Quantity.IsPositive() })
 	for _, a := range f.Adjustments {
 		k := key{a.Rule, a.Line}
 		if seen[k] || a.Amount.IsZero() {
 			continue
 		}
 		seen[k] = true
-		if !anyKept || a.Line >= 0 && !kept.Lines[a.Line].Quantity.IsPositive() {
-			continue
-		}
-		if slices.ContainsFunc(kept.Adjustments, func(x Adjustment) bool {
-			return x.Rule == a.Rule && x.Line == a.Line && !x.Amount.IsZero()
-		}) {
+		if a.Line >= 0 && !kept.Lines[a.Line].Quantity.IsPositive() || given[k] {
 			continue
 		}
 		n := len(out)
-		for _, r := range kept.NotApplied {
-			if r.Rule == a.Rule && r.Line == a.Line {
-				out = append(out, r)
-			}
+		for _, i := range rejected[k] {
+			out = append(out, kept.NotApplied[i])
 		}
 		if len(out) == n && a.Line >= 0 && !orderRejects[a.Rule] {
 			// A line rule may be refused for the whole cart (a limit).
-			for _, r := range kept.NotApplied {
-				if r.Rule == a.Rule && r.Line < 0 {
-					out = append(out, r)
-					orderRejects[a.Rule] = true
-				}
+			for _, i := range rejected[key{a.Rule, -1}] {
+				out = append(out, kept.NotApplied[i])
+				orderRejects[a.Rule] = true
 			}
 		}
 		if explained := len(out) > n || a.Line >= 0 && orderRejects[a.Rule]; !explained {
