@@ -193,11 +193,11 @@
 // threshold the kept goods no longer reach is clawed back. RepriceReturn
 // prices such a return: with an engine of the sale's rule set, the sold
 // cart and what earlier credit notes returned, it re-prices the kept
-// goods as if the order had been for them alone and charges what each of
-// the sale's rules now gives them short of their share against the
-// refund (Clawback; Due may be negative, a debit note), never granting a
-// discount the sale did not give, and says in Lost which discounts the
-// kept goods lose and why. It first checks that
+// goods as if the order had been for them alone and charges what the
+// sale's rules now give them short of their share against the refund
+// (Clawback; Due may be negative, a debit note), never granting a
+// discount the sale did not give and never charging rounding, and says
+// in Lost which discounts the kept goods lose and why. It first checks that
 // the engine and cart still price the sale exactly as frozen; limits are
 // judged without the sale's own uses (ExcludingUses).
 //
