@@ -68,8 +68,9 @@ type Repricing struct {
 // the client owes more than the returned goods are worth. Because every
 // figure is a difference of totals up to a point, successive returns add
 // up to the same amounts whatever the steps, and returning everything
-// gives back exactly what was paid. Lost explains the discounts the kept
-// goods lose, line by line. Free items the sale granted outside the cart
+// gives back exactly what was paid. Shortfalls say, rule by rule, what
+// the clawback so far is made of, and Lost why the kept goods lose a
+// discount entirely, line by line. Free items the sale granted outside the cart
 // are the host's to reclaim (compare the FreeItems of pricing the kept
 // goods).
 //
@@ -112,16 +113,17 @@ func (e *Engine) RepriceReturn(f Frozen, in Repricing) (*CreditNote, error) {
 	for _, l := range lines {
 		after[l.Line] = after[l.Line].Add(l.Quantity)
 	}
-	cBefore, _, err := e.clawbackAt(f, sale, in, before)
+	cBefore, _, _, err := e.clawbackAt(f, sale, in, before)
 	if err != nil {
 		return nil, err
 	}
-	cAfter, kept, err := e.clawbackAt(f, sale, in, after)
+	cAfter, kept, shortfalls, err := e.clawbackAt(f, sale, in, after)
 	if err != nil {
 		return nil, err
 	}
 	note.Clawback = sub(cAfter, cBefore)
 	note.Due = sub(note.Net, note.Clawback)
+	note.Shortfalls = shortfalls
 	note.Lost = lostDiscounts(f, kept)
 	return note, nil
 }
@@ -185,7 +187,7 @@ func (e *Engine) checkSale(f Frozen, in Repricing) (*PricedCart, error) {
 // a list amount of a fractional quantity, which the discount passes on)
 // is less than one minor unit off, and a line untouched by the returns
 // has neither.
-func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned []decimal.Decimal) (money.Amount, *PricedCart, error) {
+func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned []decimal.Decimal) (money.Amount, *PricedCart, []Shortfall, error) {
 	keep := in.Sold
 	keep.Lines = slices.Clone(in.Sold.Lines)
 	for i, fl := range f.Lines {
@@ -193,7 +195,7 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 	}
 	pc, err := e.Price(keep, in.Usage)
 	if err != nil {
-		return money.Amount{}, nil, err
+		return money.Amount{}, nil, nil, err
 	}
 	zero := money.Zero(f.Currency)
 	keptShare := func(a money.Amount, line int) money.Amount {
@@ -225,6 +227,7 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 		return n
 	}
 	type tally struct {
+		name       string
 		share, now money.Amount
 		within     int64        // minor units of rounding
 		lines      map[int]bool // the lines the sale gave the rule's discount to
@@ -234,7 +237,7 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 	for _, a := range sale.Adjustments {
 		t := byRule[a.Rule]
 		if t == nil {
-			t = &tally{share: zero, now: zero, lines: map[int]bool{}}
+			t = &tally{name: a.RuleName, share: zero, now: zero, lines: map[int]bool{}}
 			byRule[a.Rule] = t
 			order = append(order, a.Rule)
 		}
@@ -274,18 +277,20 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 	// larger base for a compounding discount, a budget or cap left for
 	// them).
 	c := zero
+	var shortfalls []Shortfall
 	for _, rule := range order {
 		t := byRule[rule]
 		short := sub(t.share, t.now)
 		within, _ := money.FromMinor(t.within, f.Currency)
 		if d, err := short.Abs().Cmp(within); err == nil && d > 0 {
 			c = add(c, short)
+			shortfalls = append(shortfalls, Shortfall{Rule: rule, RuleName: t.name, Share: t.share, Now: t.now, Short: short})
 		}
 	}
 	if c.IsNegative() {
 		c = zero
 	}
-	return c, pc, nil
+	return c, pc, shortfalls, nil
 }
 
 // lostDiscounts lists, per discount of the sale (a rule's adjustment

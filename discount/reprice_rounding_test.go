@@ -100,6 +100,10 @@ func TestRepriceReturnCompoundingDoesNotClawBackMoreThanTheRepricedCart(t *testi
 	paidForKept, err := pc.Net.Sub(note.Due)
 	require.NoError(t, err)
 	assert.Equal(t, "RUB 570.00", paidForKept.String(), "the client pays for the kept goods what they cost ordered alone")
+	require.Len(t, note.Shortfalls, 2)
+	assert.Equal(t, "RUB 60.00", note.Shortfalls[0].Short.String(), "the volume discount lost")
+	assert.Equal(t, "RUB -3.00", note.Shortfalls[1].Short.String(), "more of the order discount on a larger base")
+	assert.Equal(t, "offset", note.Shortfalls[1].Code())
 }
 
 // Rules that give the kept goods the same terms whatever they keep

@@ -45,6 +45,13 @@ func TestRepriceReturnClawsBackVolumeDiscount(t *testing.T) {
 	assert.Equal(t, "vol", note.Lost[0].Rule)
 	assert.Equal(t, discount.MinQuantityNotReached, note.Lost[0].Reason)
 	assert.Contains(t, note.Lost[0].Message("ru"), "Volume")
+	require.Len(t, note.Shortfalls, 1)
+	sf := note.Shortfalls[0]
+	assert.Equal(t, "vol", sf.Rule)
+	assert.Equal(t, []string{"RUB 60.00", "RUB 0.00", "RUB 60.00"}, []string{sf.Share.String(), sf.Now.String(), sf.Short.String()})
+	assert.Equal(t, "clawback", sf.Code())
+	assert.Equal(t, "Volume: the goods kept get RUB 0.00 of it against their share of RUB 60.00 at the sale", sf.Message("en"))
+	assert.Contains(t, sf.Message("ru"), "оставшийся товар получает")
 
 	// The other 60 follow: the clawback is given back, and the two notes
 	// add up to what was paid.
@@ -85,6 +92,9 @@ func TestRepriceReturnKeepsALowerBreak(t *testing.T) {
 	note := repriceOK(t, e, f, sold, nil, returnNow("40"))
 	assert.Equal(t, "RUB 30.00", note.Clawback.String(), "60 kept at 570 instead of 540")
 	assert.Empty(t, note.Lost, "the rule still gives the kept goods a discount")
+	require.Len(t, note.Shortfalls, 1, "the partial loss is explained")
+	assert.Equal(t, "RUB 30.00", note.Shortfalls[0].Now.String())
+	assert.Equal(t, "RUB 60.00", note.Shortfalls[0].Share.String())
 }
 
 // A return never earns the kept goods a discount the sale did not give:
@@ -231,6 +241,16 @@ func TestRepriceReturnProperties(t *testing.T) {
 			require.NoError(t, err)
 			require.True(t, once.Due.Equal(total), "one return %s, the steps %s", once.Due, total)
 			require.True(t, once.Clawback.Equal(clawed))
+			// The shortfalls explain the clawback so far.
+			explained := money.Zero(money.RUB)
+			for _, sf := range note.Shortfalls {
+				explained, _ = explained.Add(sf.Short)
+				require.False(t, sf.Short.IsZero())
+			}
+			if explained.IsNegative() {
+				explained = money.Zero(money.RUB)
+			}
+			require.True(t, explained.Equal(clawed), "shortfalls add up to %s, clawback so far %s", explained, clawed)
 		}
 		require.True(t, total.Equal(pc.Net), "everything returned: %s back, %s paid", total, pc.Net)
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/crmkit/crmkit/internal/lang"
 	"github.com/crmkit/crmkit/internal/strictjson"
 	"github.com/crmkit/crmkit/money"
 )
@@ -240,12 +241,45 @@ type CreditNote struct {
 	// means the client owes the difference (a debit note): returning a
 	// few units can cost the rest of the order its volume discount.
 	Due money.Amount
+	// Shortfalls explain, for RepriceReturn, the clawback once this
+	// return is made: each rule of the sale whose discount the kept goods
+	// now get beyond rounding short of their pro-rata share (or beyond
+	// it, when that offsets a loss), in the sale's rule order. Counted
+	// over all returns so far, they add up to the clawback after this
+	// return unless that sum is negative (then the clawback is zero).
+	Shortfalls []Shortfall
 	// Lost lists, for RepriceReturn, why the kept goods no longer get
 	// each discount of the sale that they lose entirely — a rule's
 	// discount on a line of which something is kept, or on the order:
 	// the re-priced cart's rejections of that rule there (no_effect when
 	// the rule no longer even matches).
 	Lost []Rejection
+}
+
+// Shortfall is what one rule of the sale gives the kept goods, re-priced,
+// against their pro-rata share of what it gave at the sale, on the lines
+// it reached then (Engine.RepriceReturn). Short is Share − Now: positive
+// for a loss, negative for a gain that offsets other losses.
+type Shortfall struct {
+	Rule, RuleName   string
+	Share, Now, Short money.Amount
+}
+
+// Code returns "clawback" for a loss and "offset" for a gain.
+func (s Shortfall) Code() string {
+	if s.Short.IsNegative() {
+		return "offset"
+	}
+	return "clawback"
+}
+
+// Message says what the kept goods get of the rule, in the language of
+// tag.
+func (s Shortfall) Message(tag string) string {
+	name := display(s.RuleName, s.Rule)
+	return name + lang.Pick(tag,
+		": the goods kept get "+s.Now.Format(tag)+" of it against their share of "+s.Share.Format(tag)+" at the sale",
+		": оставшийся товар получает "+s.Now.Format(tag)+" вместо своей доли при продаже "+s.Share.Format(tag))
 }
 
 // CreditLine is one returned line: the share of its list amount,
