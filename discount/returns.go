@@ -261,7 +261,7 @@ type CreditNote struct {
 // it reached then (Engine.RepriceReturn). Short is Share − Now: positive
 // for a loss, negative for a gain that offsets other losses.
 type Shortfall struct {
-	Rule, RuleName   string
+	Rule, RuleName    string
 	Share, Now, Short money.Amount
 }
 
