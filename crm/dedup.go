@@ -17,16 +17,18 @@ type MatchKind string
 // Match kinds, strongest first.
 const (
 	MatchINN   MatchKind = "inn"    // same Russian INN
-	MatchTaxID MatchKind = "tax_id" // same tax id of another country
+	MatchTaxID MatchKind = "tax_id" // same tax id of another country, once folded (taxid.ID.MatchValue)
 	MatchPhone MatchKind = "phone"  // a contact phone in common (E.164)
 	MatchEmail MatchKind = "email"  // a contact e-mail in common
-	MatchName  MatchKind = "name"   // the same name once case, quotes, ё/е and legal forms are ignored
+	MatchName  MatchKind = "name"   // the same name once case, quotes, ё/е, legal forms and the spacing of initials are ignored (see MatchKeys)
 )
 
 // MatchKeysVersion is the version of the derivation of Client.MatchKeys.
 // It goes up whenever the keys of an existing client could change, so
 // that stores keeping an index of the keys (store/postgres) know to
-// re-derive it. Version 2 folds foreign tax ids and joins initials.
+// re-derive it. Version 2 folds foreign tax ids, joins initials however
+// they are spaced and adds the "surname + initials" key of persons' names
+// written out with a patronymic.
 const MatchKeysVersion = 2
 
 // MatchKey is one duplicate-detection key of a client.
@@ -106,7 +108,8 @@ func (c Client) innKey() (MatchKey, bool) {
 // UniqueINNKey returns the INN key the store must keep unique for this
 // client: its Russian INN (a card has at most one), and none for merged
 // clients and for accepted duplicates. Tax ids of other countries are kept
-// as given and only reported as duplicates, never refused.
+// as given and only reported as duplicates (matched folded, see
+// MatchKeys), never refused.
 func (c Client) UniqueINNKey() (MatchKey, bool) {
 	if c.IsMerged() || c.AcceptedDuplicate {
 		return MatchKey{}, false

@@ -24,7 +24,8 @@
 //
 // A client is a counterparty: company, sole proprietor or individual, with
 // tax identifiers (Russian INN, KPP, OGRN, OGRNIP checked by checksum and
-// matched to the client's kind; foreign identifiers kept as given),
+// matched to the client's kind; foreign identifiers kept as given and
+// folded only for duplicate matching),
 // addresses, tier with who set it and why, owner, tags, typed custom
 // attributes, source and campaign, manual flags (do-not-contact,
 // blocked), and contacts — full names with patronymic, buying role,

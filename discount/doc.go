@@ -196,10 +196,12 @@
 // goods as if the order had been for them alone and charges what the
 // sale's rules now give them short of their share against the refund
 // (Clawback; Due may be negative, a debit note), never granting a
-// discount the sale did not give and never charging rounding, and says
-// in Lost which discounts the kept goods lose and why. It first checks that
-// the engine and cart still price the sale exactly as frozen; limits are
-// judged without the sale's own uses (ExcludingUses).
+// discount the sale did not give and never charging rounding. Shortfalls
+// say rule by rule what the clawback is made of, and Lost which discounts
+// the kept goods lose entirely and why. It first checks that the engine
+// and cart still price the sale exactly as frozen; to judge limits as
+// they stood for the sale, pass the ledger without the sale's own uses
+// (ExcludingUses) as its Usage.
 //
 // # Output
 //

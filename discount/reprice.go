@@ -34,9 +34,10 @@ type Repricing struct {
 // breaks, buy-X-get-Y and order thresholds are judged again on what the
 // client keeps, as if the order had been for that alone. e must be an
 // engine of the rule set the sale was priced with (re-pricing the sold
-// cart must give the frozen lines exactly, else the error names the
-// first line that differs; the cart's At and customer id and the
-// engine's rounding must be the record's).
+// cart must give the frozen lines and adjustments exactly, else the
+// error (reason not_the_sale) names the first line that differs, or the
+// adjustments; the cart's At, currency and customer id and the engine's
+// rounding must be the record's).
 //
 // The returned lines are priced pro rata, exactly as PriceReturn does
 // (Lines, List, Discount, Net). Then the kept goods — the sold
@@ -70,9 +71,9 @@ type Repricing struct {
 // up to the same amounts whatever the steps, and returning everything
 // gives back exactly what was paid. Shortfalls say, rule by rule, what
 // the clawback so far is made of, and Lost why the kept goods lose a
-// discount entirely, line by line. Free items the sale granted outside the cart
-// are the host's to reclaim (compare the FreeItems of pricing the kept
-// goods).
+// discount entirely, line by line. Free items the sale granted outside
+// the cart are the host's to reclaim (compare the FreeItems of pricing
+// the kept goods).
 //
 // Errors are *InputError; a *RuleError or *TieError of re-pricing is
 // returned as it is.

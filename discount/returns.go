@@ -243,10 +243,12 @@ type CreditNote struct {
 	Due money.Amount
 	// Shortfalls explain, for RepriceReturn, the clawback once this
 	// return is made: each rule of the sale whose discount the kept goods
-	// now get beyond rounding short of their pro-rata share (or beyond
-	// it, when that offsets a loss), in the sale's rule order. Counted
-	// over all returns so far, they add up to the clawback after this
-	// return unless that sum is negative (then the clawback is zero).
+	// now get differs beyond rounding from their pro-rata share, short of
+	// it (a loss) or beyond it (a gain, which offsets other rules' losses
+	// and is listed even when there are none), in the sale's rule order.
+	// Counted over all returns so far, they add up to the clawback after
+	// this return unless that sum is negative (then the clawback is
+	// zero).
 	Shortfalls []Shortfall
 	// Lost lists, for RepriceReturn, why the kept goods no longer get
 	// each discount of the sale that they lose entirely — a rule's
@@ -259,7 +261,8 @@ type CreditNote struct {
 // Shortfall is what one rule of the sale gives the kept goods, re-priced,
 // against their pro-rata share of what it gave at the sale, on the lines
 // it reached then (Engine.RepriceReturn). Short is Share − Now: positive
-// for a loss, negative for a gain that offsets other losses.
+// for a loss, negative for a gain, which offsets other rules' losses, if
+// any.
 type Shortfall struct {
 	Rule, RuleName    string
 	Share, Now, Short money.Amount

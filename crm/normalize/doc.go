@@ -11,7 +11,12 @@
 //     without a country code are read in a default region (DefaultRegion,
 //     "RU", for most callers).
 //   - OrgName gives a key for a company name: case, "ё", quotes,
-//     punctuation and legal forms (ООО, АО, LLC, GmbH...) do not matter.
+//     punctuation, legal forms (ООО, АО, LLC, GmbH...) and the spacing of
+//     initials ("И. И.", "И.И.") do not matter.
+//   - InitialsName gives the "surname + initials" key of a person's name
+//     written out with a patronymic ("ИП Иванов Иван Иванович" gives
+//     "иванов ии", as OrgName does for "ИП Иванов И.И."), or "" for any
+//     other name.
 //   - PersonName gives a key for a person's full name.
 //   - Text is the general fold the name keys are built on: lower case,
 //     "ё" -> "е", white space collapsed, invisible characters dropped.
@@ -31,7 +36,9 @@
 // (1024 runes). Text has no limit but is linear. Every normaliser is
 // idempotent: applied to its own output it returns that output unchanged,
 // so stored values can be normalised again safely (and this is tested with
-// property tests and fuzzing).
+// property tests and fuzzing). InitialsName is the exception: given its
+// own key, a short form, it returns "", while OrgName returns that key
+// unchanged.
 //
 // # Choices
 //
@@ -57,6 +64,8 @@
 // legal forms written anywhere in the name, as abbreviations ("ООО",
 // "L.L.C.") or spelled out ("общество с ограниченной ответственностью").
 // Dots inside an initialism are deleted ("A.B.C. Trading" -> "abc
-// trading"), any other dot is a word break ("Co.Ltd" -> "co ltd"). Person
-// keys keep word order and in-word hyphens.
+// trading"), any other dot is a word break ("Co.Ltd" -> "co ltd"), and
+// runs of single letters are joined however they are spaced ("A. B. C.
+// Trading" -> "abc trading"). Person keys keep word order and in-word
+// hyphens.
 package normalize

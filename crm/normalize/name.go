@@ -248,9 +248,9 @@ func equalWordLists(a, b []string) bool {
 // The name must be letters only, with the patronymic (ending in -вич,
 // -ич, -вна, -чна, -оглы, -кызы, -улы, -уулу, or -vich, -vna, -ichna in
 // Latin script, at least five letters; or a father's name followed by
-// "оглы", "кызы", "улы" or "уулу") last or second of three, a given
-// name of two or more letters beside it and a surname; the only legal
-// form allowed is a sole proprietor's (ИП, индивидуальный
+// "оглы", "кызы", "улы", "уулу", "ogly" or "kyzy") last or second of
+// three, a given name of two or more letters beside it and a surname;
+// the only legal form allowed is a sole proprietor's (ИП, индивидуальный
 // предприниматель). For anything else, and for input OrgName refuses,
 // InitialsName returns "".
 func InitialsName(raw string) string {

@@ -21,10 +21,12 @@
 //   - Rules: a Lexicon of weighted Russian and English words and phrases
 //     (DefaultTerms, replaceable), matched on normalised, Snowball-stemmed
 //     words with ё folded to е, longest phrase first, with negation
-//     handled ("упаковка не повреждена" is not damage); and FactRules on
-//     structured Facts (days late, quantities ordered, shipped and
-//     received, damage noted on delivery, storage violations, shelf life
-//     left, ...), which count as strong evidence.
+//     handled ("упаковка не повреждена" is not damage; packaging and
+//     document cues still count when negated, as in "без маркировки",
+//     since those complaints are often about something missing); and
+//     FactRules on structured Facts (days late, quantities ordered,
+//     shipped and received, damage noted on delivery, storage violations,
+//     shelf life left, ...), which count as strong evidence.
 //   - A trainable Model: multinomial or complement naive Bayes, or L2-regularised
 //     logistic regression on TF-IDF, over stemmed unigrams and bigrams,
 //     learned from a host's confirmed complaints (Train) and saved to and

@@ -30,8 +30,9 @@ import (
 // "not", "no", "without", ... up to three words before) or followed by
 // one ("повреждений нет", "damage: none") does not count, unless
 // KeepNegated is set: "нет сертификата" is still about documents. In
-// DefaultTerms every PACKAGING and DOCUMENT_ERROR term keeps negation
-// (see absenceCauses).
+// DefaultTerms every PACKAGING and DOCUMENT_ERROR term keeps negation:
+// such complaints are often about something missing ("без маркировки",
+// "no packing list").
 type Term struct {
 	Code        Code
 	Pattern     string

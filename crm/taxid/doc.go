@@ -28,7 +28,12 @@
 // Identifiers of other countries are stored with [KindOther] and kept as
 // given, after trimming, as long as they are non-empty, at most
 // [MaxOtherLength] characters long, valid UTF-8 and free of control
-// characters. No country-specific rules are applied to them.
+// characters. No country-specific rules are applied to validate them.
+// For duplicate detection [ID.MatchValue] folds them, so that two
+// spellings of one number match: only letters and digits count, case
+// does not, the decimal digits of every script read as ASCII digits, and
+// a leading country prefix (the country's own code, or "EL" for Greece)
+// is dropped; the stored value does not change.
 //
 // Validation is structural only. A valid checksum does not mean that the
 // identifier was ever issued; that can only be confirmed against the state

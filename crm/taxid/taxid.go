@@ -22,7 +22,8 @@ const (
 	// KindOGRNIP is the primary state registration number of a Russian sole
 	// proprietor (ОГРНИП): 15 digits.
 	KindOGRNIP Kind = "OGRNIP"
-	// KindOther is an identifier of any country, kept as given.
+	// KindOther is an identifier of any country, kept as given (folded
+	// for duplicate detection by [ID.MatchValue]).
 	KindOther Kind = "OTHER"
 )
 

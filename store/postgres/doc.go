@@ -135,6 +135,10 @@
 // in a jsonb document. A complaint write locks its client's row FOR SHARE,
 // so it queues behind a merge of that client; MergeClients moves the
 // complaints to the survivor, each with its next version.
+// UpdateComplaints writes several complaints in one transaction, one
+// versioned UPDATE each, in id order (so two such writes lock the
+// complaints they share in the same order), and writes none if any is
+// stale, missing or moved to another client.
 // Migration 0004 adds on_hold, set while the complaint's last hold (kept
 // in the document) lasts, and migration 0007 held_since, the instant that
 // hold began. An overdue listing leaves out only the deadlines that were

@@ -119,9 +119,11 @@ func loadMigrations() ([]migration, error) {
 // table crmkit_schema_migrations. It is safe to call on every start of
 // every process: a transaction-scoped advisory lock makes concurrent
 // callers wait for one another, and a schema already current is left
-// alone. A schema migrated by a newer crmkit (a version above
-// SchemaVersion) is refused with a *SchemaError matching ErrSchemaTooNew,
-// and nothing is changed.
+// alone. After the migrations, in the same transaction, it re-derives the
+// duplicate-detection keys of every live client if they follow an older
+// derivation than crm.MatchKeysVersion (see ReindexMatchKeys). A schema
+// migrated by a newer crmkit (a version above SchemaVersion) is refused
+// with a *SchemaError matching ErrSchemaTooNew, and nothing is changed.
 //
 // The role needs the right to create tables in the schema.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {

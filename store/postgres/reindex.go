@@ -27,14 +27,16 @@ const reindexBatch = 500
 // change (an INN, a phone, an e-mail, most names) is found as before; one
 // whose derivation did (a foreign tax id written with separators or a
 // country prefix, initials written with spaces) is missed, even for a
-// client spelled exactly as the stored one. It runs at READ COMMITTED in one transaction,
-// holding Migrate's lock, so concurrent calls re-index once. It locks
-// each live client it re-indexes (FOR UPDATE) until it commits, so that a
-// concurrent write is neither lost nor undone: writes of clients already
-// re-indexed wait for the end of the re-index. Clients written meanwhile
-// by processes of an older crmkit get the old keys again until they are
-// next written by a current one. It re-indexes about 15,000 clients a
-// second on a small machine (BENCHMARKS.md).
+// client spelled exactly as the stored one, and so is the "surname +
+// initials" key that a name written out with a patronymic now has. It
+// runs at READ COMMITTED in one transaction, holding Migrate's lock, so
+// concurrent calls re-index once. It locks each live client it re-indexes
+// (FOR UPDATE) until it commits, so that a concurrent write is neither
+// lost nor undone: writes of clients already re-indexed wait for the end
+// of the re-index. Clients written meanwhile by processes of an older
+// crmkit get the old keys again until they are next written by a current
+// one. It re-indexes 13,000 to 15,000 clients a second on a small machine
+// (BENCHMARKS.md).
 func ReindexMatchKeys(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {

@@ -39,7 +39,7 @@ type Store struct {
 
 // New returns a store over pool. It does not touch the database: call
 // Migrate first (once per start is enough), or apply Migrations with a
-// tool of your own.
+// tool of your own and then call ReindexMatchKeys.
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool}
 }

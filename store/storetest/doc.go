@@ -114,6 +114,13 @@
 //     exactly after any cursor, and selects exactly what
 //     crm.ComplaintFilter.Match selects (client, statuses, overdue at an
 //     instant, handler);
+//   - UpdateComplaints writes every complaint or none: a stale complaint
+//     (store.ErrConflict, whether listed first or later), a missing one
+//     (store.ErrNotFound), one listed twice or moved to another client,
+//     or an empty list is refused and nothing is written; otherwise each
+//     is stored at its next version, one written unchanged too, with the
+//     events; of concurrent writes guarding one complaint at the same
+//     version exactly one wins;
 //   - MergeClients moves the merged client's complaints to the survivor
 //     with their next version, so a copy read before the merge is stale;
 //   - concurrent read-modify-write, and concurrent crm.Service changes,
