@@ -11,10 +11,9 @@ import (
 	"github.com/crmkit/crmkit/crm/taxid"
 )
 
-// An e-mail address typed into the website field (a daily mistake) must be
-// refused: normalizeWebsite means to reject "@" in the host, but url.Parse
-// moves "ivan@" into User, so the check never fires and the card stores
-// "https://ivan@mail.ru" (or credentials such as "user:secret@").
+// An e-mail address typed into the website field (a daily mistake) and a
+// URL carrying credentials ("user:secret@") are refused, naming the field:
+// url.Parse would move "ivan@" into the URL's user, not its host.
 func TestWebsiteRejectsEmailAndUserinfo(t *testing.T) {
 	w := newWorld(t)
 	for i, web := range []string{"ivan@mail.ru", "https://ivan:secret@romashka.ru"} {
@@ -28,10 +27,8 @@ func TestWebsiteRejectsEmailAndUserinfo(t *testing.T) {
 	}
 }
 
-// A Cyrillic (.рф) website is stored with its host percent-encoded,
-// "https://%D1%80%D0%BE...%D1%84", which no one can read on the card,
-// although the documented contract is "a URL with a scheme and a
-// lower-case host".
+// A Cyrillic (.рф) website is stored readable, with a scheme and a
+// lower-case host ("https://ромашка.рф"), not percent-encoded.
 func TestWebsiteIDNHostKeptReadable(t *testing.T) {
 	w := newWorld(t)
 	nc := company("Ромашка", "")
@@ -41,10 +38,8 @@ func TestWebsiteIDNHostKeptReadable(t *testing.T) {
 	assert.Equal(t, "https://ромашка.рф", c.Website)
 }
 
-// A hostile, huge tax identifier: the ValidationError shortens Value, but
-// Error()/Message() print the taxid error, which quotes the whole input, so
-// a 100 KB value produces a 100 KB+ error message (log flooding), unlike
-// every normalize.Error, which keeps at most 100 bytes.
+// A hostile, huge tax identifier gives an error message of bounded size
+// in both languages, not one that quotes all 100 KB of it.
 func TestTaxIDErrorMessageIsBounded(t *testing.T) {
 	w := newWorld(t)
 	for _, id := range []taxid.ID{
@@ -79,12 +74,11 @@ func TestLegalNameRejectsBidiOverridesAndLineSeparators(t *testing.T) {
 	}
 }
 
-// Errors that do not name the field at fault.
+// An error about a contact's list names the list, not the contact.
 func TestContactListErrorsNameTheList(t *testing.T) {
 	w := newWorld(t)
 
-	// Too many e-mails on a contact: the error names "contacts[0]", not the
-	// list; the user is told "слишком длинное значение" about a person.
+	// Too many e-mails on a contact: "contacts[0].emails" is too long.
 	nc := company("Дельта", "")
 	for i := 0; i < 21; i++ {
 		nc.Contacts[0].Emails = append(nc.Contacts[0].Emails, "a"+strings.Repeat("x", i)+"@romashka.ru")

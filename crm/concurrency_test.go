@@ -42,9 +42,6 @@ func (p *pauseStore) UpdateComplaints(ctx context.Context, cs []crm.Complaint, e
 	return p.Store.UpdateComplaints(ctx, cs, events)
 }
 
-// ApplyActivityPolicy retries a client write that met a conflict; when
-// the retry finds nothing left to change, it must not report the change
-// its first attempt planned.
 // ApplyActivityPolicy reports only the changes it made: when a retry after
 // a version conflict finds nothing left to change, the plan of the first
 // attempt is not reported.
@@ -73,47 +70,46 @@ func TestApplyActivityPolicyReportsOnlyChangesMade(t *testing.T) {
 	require.Empty(t, changes, "no stage change was recorded, so none may be reported; got %+v", changes)
 }
 
-// Two duplicate moves at the same moment (c3 → c2 while c2 → c1) cannot
-// leave a chain: the move writes the original with the duplicate, so the
-// later of the two meets a conflict, reads again and is refused.
+// Two duplicate moves at the same moment cannot leave a chain: a move
+// writes its original with the duplicate, so whichever lands second
+// meets a conflict, reads again and is refused, and its complaint stays
+// open.
 func TestConcurrentDuplicateMovesCannotChain(t *testing.T) {
-	w := newWorld(t)
-	c1, c2, c3 := threeComplaints(t, w)
-	ps := &pauseStore{Store: w.st}
-	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
-	require.NoError(t, err)
-	ps.hook = func() {
-		_, err := w.svc.MoveComplaint(w.ctx, w.manager1, c2.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c1.ID})
-		require.NoError(t, err)
-	}
-	_, err = svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
-	var ce *crm.ComplaintError
-	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, crm.ComplaintBadDuplicate, ce.Reason)
-	assert.Contains(t, ce.Detail, "itself a duplicate")
-	got, err := w.svc.GetComplaint(w.ctx, w.manager1, c3.ID)
-	require.NoError(t, err)
-	assert.NotEqual(t, crm.ComplaintDuplicate, got.Status, "no chain: c3 stays open")
-}
+	type move struct{ from, to int } // indexes into c1, c2, c3
+	for _, tc := range []struct {
+		name              string
+		inFlight, between move
+		detail            string
+	}{
+		// c3 → c2 is in flight when c2 becomes a duplicate of c1.
+		{"the original becomes a duplicate meanwhile", move{2, 1}, move{1, 0}, "itself a duplicate"},
+		// c2 → c1 is in flight when c3 becomes a duplicate of c2.
+		{"the complaint becomes an original meanwhile", move{1, 0}, move{2, 1}, "duplicates this one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t)
+			c1, c2, c3 := threeComplaints(t, w)
+			cps := []crm.Complaint{c1, c2, c3}
+			dup := func(svc *crm.Service, m move) error {
+				_, err := svc.MoveComplaint(w.ctx, w.manager1, cps[m.from].ID,
+					crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: cps[m.to].ID})
+				return err
+			}
+			ps := &pauseStore{Store: w.st}
+			svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
+			require.NoError(t, err)
+			ps.hook = func() { require.NoError(t, dup(w.svc, tc.between)) }
 
-// The reverse order: c2 → c1 is in flight when c3 becomes a duplicate of
-// c2. The in-flight move meets a conflict on c2, reads again, finds c3
-// pointing at c2 and is refused: c2 is an original now.
-func TestConcurrentDuplicateMoveOfAnOriginalRefused(t *testing.T) {
-	w := newWorld(t)
-	c1, c2, c3 := threeComplaints(t, w)
-	ps := &pauseStore{Store: w.st}
-	svc, err := crm.NewService(ps, crm.Options{Clock: clock.Options{Now: w.clock.Now}, Directory: w.team})
-	require.NoError(t, err)
-	ps.hook = func() {
-		_, err := w.svc.MoveComplaint(w.ctx, w.manager1, c3.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c2.ID})
-		require.NoError(t, err)
+			err = dup(svc, tc.inFlight)
+			var ce *crm.ComplaintError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, crm.ComplaintBadDuplicate, ce.Reason)
+			assert.Contains(t, ce.Detail, tc.detail)
+			got, err := w.svc.GetComplaint(w.ctx, w.manager1, cps[tc.inFlight.from].ID)
+			require.NoError(t, err)
+			assert.NotEqual(t, crm.ComplaintDuplicate, got.Status, "no chain: the refused move's complaint stays open")
+		})
 	}
-	_, err = svc.MoveComplaint(w.ctx, w.manager1, c2.ID, crm.ComplaintMove{To: crm.ComplaintDuplicate, DuplicateOf: c1.ID})
-	var ce *crm.ComplaintError
-	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, crm.ComplaintBadDuplicate, ce.Reason)
-	assert.Contains(t, ce.Detail, "duplicates this one")
 }
 
 // A chain of duplicates stored before duplicate moves wrote their

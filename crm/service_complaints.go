@@ -647,9 +647,7 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 		res = &r
 	}
 	return s.modifyComplaintWith(ctx, actor, id, func(c *Complaint, client Client, g grant) ([]Event, []Complaint, error) {
-		var guards []Complaint
-		events, err := s.applyMove(ctx, actor, c, client, g, move, res, &guards)
-		return events, guards, err
+		return s.applyMove(ctx, actor, c, client, g, move, res)
 	})
 }
 
@@ -657,107 +655,114 @@ func (s *Service) MoveComplaint(ctx context.Context, actor Actor, id uuid.UUID, 
 // the original in guards: it is written with the move, so that the
 // original cannot become a duplicate itself meanwhile (no chains).
 func (s *Service) applyMove(ctx context.Context, actor Actor, c *Complaint, client Client, g grant, move ComplaintMove,
-	res *Resolution, guards *[]Complaint) ([]Event, error) {
-	{
-		if !CanMoveComplaint(c.Status, move.To) {
-			return nil, &ComplaintError{Reason: ComplaintMoveNotAllowed, From: c.Status, To: move.To, Allowed: c.Status.Next()}
-		}
-		if move.To == ComplaintInvestigating && c.Status == ComplaintResolved && move.Reason == "" {
-			return nil, &ComplaintError{Reason: ComplaintMoveIncomplete, From: c.Status, To: move.To, Field: "reason"}
-		}
-		now := s.now()
-		var events []Event
-		if c.OnHold() && (move.To == ComplaintResolved || move.To == ComplaintRejected || move.To == ComplaintDuplicate ||
-			move.To == ComplaintClosed) {
-			// The hold ends first: the deadlines move before the move is
-			// judged against them.
-			rd := s.endHold(c, actor, now, "")
-			rd["ended_by_move"] = string(move.To)
-			events = append(events, s.event(client.ID, EventComplaintResumed, now, actor, g, rd))
-		}
-		data := map[string]string{"from": string(c.Status), "to": string(move.To)}
-		if move.Reason != "" {
-			data["reason"] = move.Reason
-		}
-		switch move.To {
-		case ComplaintAcknowledged:
-			setOnce(&c.AcknowledgedAt, now)
-		case ComplaintInvestigating:
-			if c.Status == ComplaintResolved {
-				// Reopened: the resolution no longer stands and is owed again.
-				c.Resolution, c.ResolvedAt = nil, time.Time{}
-			}
-		case ComplaintResolved:
-			r := *res
-			if r.Outcome == ResolutionGranted && r.Remedy.Kind == "" {
-				r.Remedy = c.Requested
-			}
-			if err := checkGrantedValue(c, r); err != nil {
-				return nil, err
-			}
-			r.At, r.By = now, actor.ID
-			c.Resolution = &r
-			c.ResolvedAt = now
-			data["outcome"] = string(r.Outcome)
-			if r.Remedy.Kind != "" {
-				data["remedy"] = string(r.Remedy.Kind)
-			}
-			if !r.Remedy.Value.Currency().IsZero() {
-				data["value"] = r.Remedy.Value.String()
-			}
-			if r.Reason != "" {
-				data["reason"] = r.Reason
-			}
-		case ComplaintClosed:
-			c.ClosedAt = now
-		case ComplaintRejected:
-			setOnce(&c.AcknowledgedAt, now)
-			c.ResolvedAt = now
-		case ComplaintDuplicate:
-			orig, err := s.store.GetComplaint(ctx, move.DuplicateOf)
-			if errors.Is(err, store.ErrNotFound) || (err == nil && orig.ClientID != c.ClientID) {
-				// Another client's complaint is reported like a missing one:
-				// the actor may not be able to read that client.
-				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
-					Detail: "no such complaint of this client"}
-			}
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case orig.Status == ComplaintDuplicate:
-				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
-					Detail: "it is itself a duplicate of " + orig.DuplicateOf.String()}
-			case store.CompareKeys(orig.ReceivedAt, orig.ID, c.ReceivedAt, c.ID) >= 0:
-				// The original is the earlier filing: DuplicateOf only ever
-				// points back in (ReceivedAt, ID) order, so no cycle can
-				// form, however concurrent moves interleave.
-				return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
-					Detail: "it was received after this one"}
-			}
-			// A complaint that others duplicate is an original, not a
-			// duplicate itself (no chains).
-			for d, err := range s.store.ListComplaints(ctx, ComplaintFilter{ClientID: c.ClientID,
-				Statuses: []ComplaintStatus{ComplaintDuplicate}}, store.Page{}) {
-				if err != nil {
-					return nil, err
-				}
-				if d.DuplicateOf == c.ID {
-					return nil, &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of",
-						Detail: "complaint " + d.ID.String() + " duplicates this one"}
-				}
-			}
-			c.DuplicateOf = orig.ID
-			setOnce(&c.AcknowledgedAt, now)
-			c.ResolvedAt = now
-			data["duplicate_of"] = orig.ID.String()
-			*guards = append(*guards, orig)
-		}
-		c.StatusLog = append(c.StatusLog, ComplaintStatusChange{From: c.Status, To: move.To, At: now, By: actor.ID,
-			OnBehalfOf: g.onBehalfOf, Reason: move.Reason})
-		c.Status = move.To
-		return append(events, s.event(client.ID, EventComplaintStatus, now, actor, g, data)), nil
+	res *Resolution) (events []Event, guards []Complaint, err error) {
+	if !CanMoveComplaint(c.Status, move.To) {
+		return nil, nil, &ComplaintError{Reason: ComplaintMoveNotAllowed, From: c.Status, To: move.To, Allowed: c.Status.Next()}
 	}
+	if move.To == ComplaintInvestigating && c.Status == ComplaintResolved && move.Reason == "" {
+		return nil, nil, &ComplaintError{Reason: ComplaintMoveIncomplete, From: c.Status, To: move.To, Field: "reason"}
+	}
+	now := s.now()
+	if c.OnHold() && (move.To == ComplaintResolved || move.To == ComplaintRejected || move.To == ComplaintDuplicate ||
+		move.To == ComplaintClosed) {
+		// The hold ends first: the deadlines move before the move is
+		// judged against them.
+		rd := s.endHold(c, actor, now, "")
+		rd["ended_by_move"] = string(move.To)
+		events = append(events, s.event(client.ID, EventComplaintResumed, now, actor, g, rd))
+	}
+	data := map[string]string{"from": string(c.Status), "to": string(move.To)}
+	if move.Reason != "" {
+		data["reason"] = move.Reason
+	}
+	switch move.To {
+	case ComplaintAcknowledged:
+		setOnce(&c.AcknowledgedAt, now)
+	case ComplaintInvestigating:
+		if c.Status == ComplaintResolved {
+			// Reopened: the resolution no longer stands and is owed again.
+			c.Resolution, c.ResolvedAt = nil, time.Time{}
+		}
+	case ComplaintResolved:
+		r := *res
+		if r.Outcome == ResolutionGranted && r.Remedy.Kind == "" {
+			r.Remedy = c.Requested
+		}
+		if err := checkGrantedValue(c, r); err != nil {
+			return nil, nil, err
+		}
+		r.At, r.By = now, actor.ID
+		c.Resolution = &r
+		c.ResolvedAt = now
+		data["outcome"] = string(r.Outcome)
+		if r.Remedy.Kind != "" {
+			data["remedy"] = string(r.Remedy.Kind)
+		}
+		if !r.Remedy.Value.Currency().IsZero() {
+			data["value"] = r.Remedy.Value.String()
+		}
+		if r.Reason != "" {
+			data["reason"] = r.Reason
+		}
+	case ComplaintClosed:
+		c.ClosedAt = now
+	case ComplaintRejected:
+		setOnce(&c.AcknowledgedAt, now)
+		c.ResolvedAt = now
+	case ComplaintDuplicate:
+		orig, err := s.duplicateOriginal(ctx, c, move)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.DuplicateOf = orig.ID
+		setOnce(&c.AcknowledgedAt, now)
+		c.ResolvedAt = now
+		data["duplicate_of"] = orig.ID.String()
+		guards = append(guards, orig)
+	}
+	c.StatusLog = append(c.StatusLog, ComplaintStatusChange{From: c.Status, To: move.To, At: now, By: actor.ID,
+		OnBehalfOf: g.onBehalfOf, Reason: move.Reason})
+	c.Status = move.To
+	return append(events, s.event(client.ID, EventComplaintStatus, now, actor, g, data)), guards, nil
+}
+
+// duplicateOriginal reads the complaint c would become a duplicate of and
+// checks that it may be its original: a complaint of the same client,
+// filed earlier, not a duplicate itself, while no complaint duplicates c.
+func (s *Service) duplicateOriginal(ctx context.Context, c *Complaint, move ComplaintMove) (Complaint, error) {
+	bad := func(detail string) error {
+		return &ComplaintError{Reason: ComplaintBadDuplicate, To: move.To, Field: "duplicate_of", Detail: detail}
+	}
+	orig, err := s.store.GetComplaint(ctx, move.DuplicateOf)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && orig.ClientID != c.ClientID) {
+		// Another client's complaint is reported like a missing one:
+		// the actor may not be able to read that client.
+		return Complaint{}, bad("no such complaint of this client")
+	}
+	if err != nil {
+		return Complaint{}, err
+	}
+	switch {
+	case orig.Status == ComplaintDuplicate:
+		return Complaint{}, bad("it is itself a duplicate of " + orig.DuplicateOf.String())
+	case store.CompareKeys(orig.ReceivedAt, orig.ID, c.ReceivedAt, c.ID) >= 0:
+		// The original is the earlier filing: DuplicateOf only ever
+		// points back in (ReceivedAt, ID) order, so no cycle can form,
+		// however concurrent moves interleave.
+		return Complaint{}, bad("it was received after this one")
+	}
+	// A complaint that others duplicate is an original, not a duplicate
+	// itself (no chains).
+	for d, err := range s.store.ListComplaints(ctx, ComplaintFilter{ClientID: c.ClientID,
+		Statuses: []ComplaintStatus{ComplaintDuplicate}}, store.Page{}) {
+		if err != nil {
+			return Complaint{}, err
+		}
+		if d.DuplicateOf == c.ID {
+			return Complaint{}, bad("complaint " + d.ID.String() + " duplicates this one")
+		}
+	}
+	return orig, nil
 }
 
 // HoldComplaint stops the complaint's SLA clock while the company waits

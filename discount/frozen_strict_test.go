@@ -75,10 +75,9 @@ func TestFrozenRefusesSubMinorAmounts(t *testing.T) {
 	}
 }
 
-// Every cart Price accepts freezes into JSON that decodes again: a
-// quantity of 40 significant digits (within the engine's bounds) is
-// written in 41 characters, which UnmarshalJSON refuses as too long, so
-// the order can never be returned or committed.
+// Every cart Price accepts freezes into JSON that decodes again, a
+// quantity of 40 significant digits (the engine's bound, 41 characters
+// written) included, so that every order can be returned and committed.
 func TestFrozenRoundTripLongQuantity(t *testing.T) {
 	e := newEngine(t, discount.Options{})
 	l := ln("A", "1", "0.01")
@@ -91,15 +90,15 @@ func TestFrozenRoundTripLongQuantity(t *testing.T) {
 	assert.True(t, f.Lines[0].Quantity.Equal(l.Quantity))
 }
 
-// Adapter.Price returns *InputError for a bad request; a moment outside
-// years 0..9999 is accepted by Price but fails Freeze's JSON with a raw
-// *json.MarshalerError.
+// Adapter.Price refuses a moment outside the years its frozen JSON can
+// write with an *InputError naming the field, like any bad request.
 func TestAdapterPriceAtOutOfRangeIsInputError(t *testing.T) {
 	a := &discount.Adapter{Engine: newEngine(t, discount.Options{})}
 	_, err := a.Price(context.Background(), discount.PricingRequest{Currency: "RUB", At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
 		Lines: []discount.PricingLine{{SKU: "A", Quantity: "1", ListPrice: "10"}}})
 	var ie *discount.InputError
-	assert.ErrorAs(t, err, &ie, "%T %v", err, err)
+	require.ErrorAs(t, err, &ie, "%T %v", err, err)
+	assert.Equal(t, "at", ie.Field)
 }
 
 // A frozen record without its rounding mode is refused: otherwise a sale

@@ -78,23 +78,9 @@ type Repricing struct {
 // Errors are *InputError; a *RuleError or *TieError of re-pricing is
 // returned as it is.
 func (e *Engine) RepriceReturn(f Frozen, in Repricing) (*CreditNote, error) {
-	if len(in.Before) > len(f.Lines) {
-		return nil, &InputError{Field: "before", Reason: ReasonOutOfRange, Value: strconv.Itoa(len(in.Before)),
-			Detail: "more entries than the sale has lines (" + strconv.Itoa(len(f.Lines)) + ")"}
-	}
-	before := make([]decimal.Decimal, len(f.Lines))
-	for i, b := range in.Before {
-		field := "before[" + strconv.Itoa(i) + "]"
-		switch {
-		case !saneDecimal(b):
-			return nil, &InputError{Field: field, Reason: ReasonOutOfRange, Value: formatNumber(b)}
-		case b.IsNegative():
-			return nil, &InputError{Field: field, Reason: ReasonNegative, Value: formatNumber(b)}
-		case b.Cmp(f.Lines[i].Quantity) > 0:
-			return nil, &InputError{Field: field, Reason: ReasonOutOfRange, Value: formatNumber(b),
-				Detail: "more than was sold (" + formatNumber(f.Lines[i].Quantity) + ")"}
-		}
-		before[i] = b
+	before, err := returnedBefore(f, in.Before)
+	if err != nil {
+		return nil, err
 	}
 	lines := slices.Clone(in.Lines)
 	for i := range lines {
@@ -127,6 +113,30 @@ func (e *Engine) RepriceReturn(f Frozen, in Repricing) (*CreditNote, error) {
 	note.Shortfalls = shortfalls
 	note.Lost = lostDiscounts(f, kept)
 	return note, nil
+}
+
+// returnedBefore checks Repricing.Before against the sale and returns it
+// with an entry for every line.
+func returnedBefore(f Frozen, given []decimal.Decimal) ([]decimal.Decimal, error) {
+	if len(given) > len(f.Lines) {
+		return nil, &InputError{Field: "before", Reason: ReasonOutOfRange, Value: strconv.Itoa(len(given)),
+			Detail: "more entries than the sale has lines (" + strconv.Itoa(len(f.Lines)) + ")"}
+	}
+	before := make([]decimal.Decimal, len(f.Lines))
+	for i, b := range given {
+		field := "before[" + strconv.Itoa(i) + "]"
+		switch {
+		case !saneDecimal(b):
+			return nil, &InputError{Field: field, Reason: ReasonOutOfRange, Value: formatNumber(b)}
+		case b.IsNegative():
+			return nil, &InputError{Field: field, Reason: ReasonNegative, Value: formatNumber(b)}
+		case b.Cmp(f.Lines[i].Quantity) > 0:
+			return nil, &InputError{Field: field, Reason: ReasonOutOfRange, Value: formatNumber(b),
+				Detail: "more than was sold (" + formatNumber(f.Lines[i].Quantity) + ")"}
+		}
+		before[i] = b
+	}
+	return before, nil
 }
 
 // checkSale re-prices the sold cart and compares it with the frozen
@@ -181,23 +191,39 @@ func (e *Engine) checkSale(f Frozen, in Repricing) (*PricedCart, error) {
 }
 
 // clawbackAt returns the clawback once the quantities returned (per
-// frozen line) are returned, and the kept goods as re-priced (see
-// RepriceReturn). Rounding is bounded by roundingOf, summed over the
-// rule's amounts: every rounding point between the sale's amount and the
-// re-priced one (the pro-rata share, the re-priced amount or order share,
-// a list amount of a fractional quantity, which the discount passes on)
-// is less than one minor unit off, and a line untouched by the returns
-// has neither.
+// frozen line) are returned, the kept goods as re-priced, and the
+// shortfalls it is made of (see RepriceReturn).
 func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned []decimal.Decimal) (money.Amount, *PricedCart, []Shortfall, error) {
 	keep := in.Sold
 	keep.Lines = slices.Clone(in.Sold.Lines)
 	for i, fl := range f.Lines {
 		keep.Lines[i].Quantity = fl.Quantity.Sub(returned[i])
 	}
-	pc, err := e.Price(keep, in.Usage)
+	kept, err := e.Price(keep, in.Usage)
 	if err != nil {
 		return money.Amount{}, nil, nil, err
 	}
+	shortfalls := shortfallsOf(f, in.Sold, sale, kept, returned)
+	c := money.Zero(f.Currency)
+	for _, sf := range shortfalls {
+		c = add(c, sf.Short)
+	}
+	if c.IsNegative() {
+		c = money.Zero(f.Currency)
+	}
+	return c, kept, shortfalls, nil
+}
+
+// shortfallsOf compares, rule by rule of the sale, the kept goods'
+// pro-rata share of what the rule gave with what it gives them re-priced
+// (kept), on the lines it reached at the sale, and returns the rules
+// whose difference is beyond rounding. Rounding is bounded by roundingOf,
+// summed over the rule's amounts: every rounding point between the
+// sale's amount and the re-priced one (the pro-rata share, the re-priced
+// amount or order share, a list amount of a fractional quantity, which
+// the discount passes on) is less than one minor unit off, and a line
+// untouched by the returns has neither.
+func shortfallsOf(f Frozen, sold Cart, sale, kept *PricedCart, returned []decimal.Decimal) []Shortfall {
 	zero := money.Zero(f.Currency)
 	keptShare := func(a money.Amount, line int) money.Amount {
 		q := f.Lines[line].Quantity
@@ -208,7 +234,7 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 	}
 	// roundingOf is how many minor units rounding alone can make the
 	// kept share of an amount the sale gave a line and what re-pricing
-	// gives it differ by (see the doc comment of clawbackAt).
+	// gives it differ by.
 	roundingOf := func(line int, order bool) int64 {
 		q, x := f.Lines[line].Quantity, returned[line]
 		switch {
@@ -221,7 +247,7 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 			return 0 // nothing kept, nothing given
 		}
 		n := int64(2) // the share's rounding, and the re-priced amount's (or the order share's)
-		price := in.Sold.Lines[line].ListPrice.Decimal()
+		price := sold.Lines[line].ListPrice.Decimal()
 		if !f.Lines[line].List.Decimal().Equal(price.Mul(q)) || !price.Mul(q.Sub(x)).Equal(price.Mul(q.Sub(x)).Round(f.Currency.MinorUnits())) {
 			n++ // a rounded list amount, which the discount is a part of
 		}
@@ -256,7 +282,7 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 	// What the sale's rules give the kept goods now, on the lines the
 	// sale gave them to: a rule's discount on another line is one the
 	// sale did not give.
-	for _, a := range pc.Adjustments {
+	for _, a := range kept.Adjustments {
 		t := byRule[a.Rule]
 		switch {
 		case t == nil:
@@ -273,25 +299,19 @@ func (e *Engine) clawbackAt(f Frozen, sale *PricedCart, in Repricing, returned [
 		}
 	}
 	// Rule by rule, a difference within rounding is none; the rest, a
-	// loss or a gain, adds up over the sale's rules: had the kept goods
-	// been the order, a loss of one rule could have raised another (a
-	// larger base for a compounding discount, a budget or cap left for
-	// them).
-	c := zero
-	var shortfalls []Shortfall
+	// loss or a gain, counts: had the kept goods been the order, a loss of
+	// one rule could have raised another (a larger base for a compounding
+	// discount, a budget or cap left for them).
+	var out []Shortfall
 	for _, rule := range order {
 		t := byRule[rule]
 		short := sub(t.share, t.now)
 		within, _ := money.FromMinor(t.within, f.Currency)
 		if d, err := short.Abs().Cmp(within); err == nil && d > 0 {
-			c = add(c, short)
-			shortfalls = append(shortfalls, Shortfall{Rule: rule, RuleName: t.name, Share: t.share, Now: t.now, Short: short})
+			out = append(out, Shortfall{Rule: rule, RuleName: t.name, Share: t.share, Now: t.now, Short: short})
 		}
 	}
-	if c.IsNegative() {
-		c = zero
-	}
-	return c, pc, shortfalls, nil
+	return out
 }
 
 // lostDiscounts lists, per discount of the sale (a rule's adjustment

@@ -54,9 +54,7 @@ func TestRepriceReturnJudgesRuleByRule(t *testing.T) {
 
 // With nothing lost — no rule at all, or one flat discount that the kept
 // goods still get at the same rate — re-pricing the kept goods rounds
-// differently from their pro-rata share; that kopeck is not a clawback
-// (it was, in the first version, for most prices with kg quantities and
-// with a flat percentage).
+// differently from their pro-rata share; that kopeck is not a clawback.
 func TestRepriceReturnRoundingAloneClawsBackNothing(t *testing.T) {
 	t.Run("no rule applies", func(t *testing.T) {
 		e := newEngine(t, discount.Options{},

@@ -14,10 +14,9 @@ import (
 )
 
 // A contract price per kg that the kept goods still get is not clawed
-// back: only the list amounts and the contract amounts round differently
-// at 3.034 kg and at 3.029 kg. Clawed back 0.02 (the tolerance assumed
-// one minor unit per line; the list amount's own rounding passes into
-// the discount).
+// back, although the list amounts and the contract amounts round
+// differently at 3.034 kg and at 3.029 kg: the list amount's own rounding
+// passes into the discount, and the tolerance allows for it.
 func TestRepriceReturnContractPricePerKgKeptClawsBackNothing(t *testing.T) {
 	e := newEngine(t, discount.Options{},
 		`{"id":"contract","stacking":"additive","scope":{"kind":"line"},"action":{"kind":"fixed_price","price":{"amount":"7.77","currency":"RUB"}}}`)
@@ -31,7 +30,8 @@ func TestRepriceReturnContractPricePerKgKeptClawsBackNothing(t *testing.T) {
 
 // The same with a flat 7% rounded down (any directed mode): 5 kg at
 // 17.60, 0.008 kg back. The kept 4.992 kg (87.85 list, 6.14 off) keep
-// their 7%; their share of the 6.16 is 6.16. Clawed back 0.02.
+// their 7%; their share of the 6.16 is 6.16, and the 0.02 between them
+// is rounding, not a clawback.
 func TestRepriceReturnFlatPercentRoundedDownClawsBackNothing(t *testing.T) {
 	e := newEngine(t, discount.Options{Rounding: money.Down},
 		`{"id":"contract","stacking":"additive","scope":{"kind":"line"},"action":{"kind":"percent_off","percent":"7"}}`)
@@ -42,11 +42,11 @@ func TestRepriceReturnFlatPercentRoundedDownClawsBackNothing(t *testing.T) {
 	assert.True(t, note.Clawback.IsZero(), "the kept 4.992 kg keep their 7%%, yet clawback %s", note.Clawback)
 }
 
-// A real loss on one line is hidden by the tolerance of the lines the
-// rule discounted that nothing was returned from. 1,000 lines of a volume
-// term; 1 unit of line 0 (100 × 1.00, 10.00 off) comes back: the kept 99
-// lose 9.90 — clawed back when line 0 is the whole order, not when 999
-// untouched lines (whose shares are exact) add 9.99 to the tolerance.
+// Lines nothing was returned from add nothing to the tolerance (their
+// shares are exact), so they cannot hide a real loss: 1,000 lines of a
+// volume term, 1 unit of line 0 (100 × 1.00, 10.00 off) comes back, and
+// the kept 99's loss of 9.90 is clawed back as it is when line 0 is the
+// whole order.
 func TestRepriceReturnUntouchedLinesDoNotHideARealLoss(t *testing.T) {
 	e := newEngine(t, discount.Options{}, tenPercentFrom100)
 	alone := cartOf(ln("A", "100", "1", id("l0")))
@@ -64,9 +64,9 @@ func TestRepriceReturnUntouchedLinesDoNotHideARealLoss(t *testing.T) {
 	assert.Equal(t, "RUB 9.90", note.Clawback.String(), "the same loss on the same line, in a larger order")
 }
 
-// The same, with an order threshold over 200 lines of cheap goods: the
-// whole 2% order discount (0.01 a line) is lost when one line comes back;
-// Lost says so, and nothing is clawed back.
+// The same with an order threshold over 200 lines of cheap goods: the
+// whole 2% order discount (0.01 a line) is lost when one line comes back,
+// Lost says so, and the kept lines' 1.99 share is clawed back.
 func TestRepriceReturnLostOrderDiscountIsClawedBack(t *testing.T) {
 	e := newEngine(t, discount.Options{},
 		`{"id":"o","name":"Big order","stacking":"additive","scope":{"kind":"order"},"conditions":{"min_amount":{"amount":"100","currency":"RUB"}},"action":{"kind":"percent_off","percent":"2"}}`)
@@ -85,9 +85,8 @@ func TestRepriceReturnLostOrderDiscountIsClawedBack(t *testing.T) {
 // Compounding: losing the volume discount raises the base of a
 // compounding order discount the kept goods still get. Re-priced as if
 // they had been the order, the kept 60 pay 570; their pro-rata share of
-// the sale is 513, so they owe 57. The clawback takes the lost volume
-// discount (60) whole and ignores that the same loss gives them 3 more of
-// the order discount: they pay 573 for goods that, ordered alone, cost 570.
+// the sale is 513, so they owe 57: the lost volume discount (60) less the
+// 3 more of the order discount the same loss gives them.
 func TestRepriceReturnCompoundingDoesNotClawBackMoreThanTheRepricedCart(t *testing.T) {
 	e := newEngine(t, discount.Options{}, tenPercentFrom100,
 		`{"id":"o","stacking":"compounding","scope":{"kind":"order"},"action":{"kind":"percent_off","percent":"5"}}`)
@@ -109,8 +108,7 @@ func TestRepriceReturnCompoundingDoesNotClawBackMoreThanTheRepricedCart(t *testi
 // Rules that give the kept goods the same terms whatever they keep
 // (flat percentages, a contract price, an amount per unit, stacked and
 // on the order), every rounding mode, quantities in grams: rounding alone
-// never claws back (a guard for the tolerance: it failed within 100
-// checks before).
+// never claws back.
 func TestRepriceReturnRoundingAloneNeverClawsBack(t *testing.T) {
 	modes := []money.RoundingMode{money.HalfUp, money.HalfEven, money.Down, money.Up, money.Ceiling, money.Floor}
 	rules := [][]string{

@@ -119,6 +119,13 @@ func (e *env) adjust(acct, key, points string) {
 	require.NoError(e.t, err)
 }
 
+// ret returns amount of order on acct under key.
+func (e *env) ret(acct, key, order, amount string) {
+	e.t.Helper()
+	_, err := e.svc.Return(e.ctx, loyalty.Op{Account: acct, Key: key}, order, rub(amount))
+	require.NoError(e.t, err)
+}
+
 func (e *env) account(id string) loyalty.Account {
 	e.t.Helper()
 	a, err := e.st.Account(e.ctx, id)

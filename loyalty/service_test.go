@@ -301,22 +301,29 @@ func TestExpireAfterLaterPostings(t *testing.T) {
 	e.check("c")
 }
 
-// A second tier review on the same day, after a return, decides from the
-// account as it is now: it must neither fail on the day's key nor replay
-// the first review's posting.
-func TestEvaluateTierTwiceOnADay(t *testing.T) {
+// sameDayTierReviews opens account "c" on a tiered programme without a
+// grace period, on 2 March 2026, for several tier reviews on one day.
+func sameDayTierReviews(t *testing.T) (*env, loyalty.Date) {
+	t.Helper()
 	p := tiered(retail())
 	p.Tiers.Downgrade = loyalty.Downgrade{Kind: loyalty.DowngradeAfterGrace, GraceDays: 0}
 	e := newEnv(t, p)
 	d := day(2026, 3, 2)
 	e.on(d)
 	e.open("c")
+	return e, d
+}
+
+// A second tier review on the same day, after a return, decides from the
+// account as it is now: it must neither fail on the day's key nor replay
+// the first review's posting.
+func TestEvaluateTierTwiceOnADay(t *testing.T) {
+	e, d := sameDayTierReviews(t)
 	e.earn("c", order("o1", "100000"))
 	e.earn("c", order("o2", "60000"))
 	require.Equal(t, "gold", e.account("c").Tier)
 
-	_, err := e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r1"}, "o2", rub("20000")) // 140 000: silver
-	require.NoError(t, err)
+	e.ret("c", "r1", "o2", "20000") // 140 000: silver
 	rv, _, err := e.svc.EvaluateTier(e.ctx, "c", d)
 	require.NoError(t, err)
 	require.Equal(t, "silver", rv.To)
@@ -325,8 +332,7 @@ func TestEvaluateTierTwiceOnADay(t *testing.T) {
 	assert.False(t, rv.Change, "nothing posted since: no change")
 	assert.Empty(t, res.Entries)
 
-	_, err = e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r2"}, "o1", rub("100000")) // 40 000: base
-	require.NoError(t, err)
+	e.ret("c", "r2", "o1", "100000") // 40 000: base
 	rv, _, err = e.svc.EvaluateTier(e.ctx, "c", d)
 	require.NoError(t, err, "a second review on the same day after a return")
 	assert.Equal(t, "base", rv.To)
@@ -338,16 +344,10 @@ func TestEvaluateTierTwiceOnADay(t *testing.T) {
 // to gold by a purchase, then silver again by a return) is posted, not
 // replayed: a replay would leave the client in gold.
 func TestEvaluateTierSameDecisionLaterOnADay(t *testing.T) {
-	p := tiered(retail())
-	p.Tiers.Downgrade = loyalty.Downgrade{Kind: loyalty.DowngradeAfterGrace, GraceDays: 0}
-	e := newEnv(t, p)
-	d := day(2026, 3, 2)
-	e.on(d)
-	e.open("c")
+	e, d := sameDayTierReviews(t)
 	e.earn("c", order("o1", "160000"))
 	require.Equal(t, "gold", e.account("c").Tier)
-	_, err := e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r1"}, "o1", rub("60000")) // 100 000: silver
-	require.NoError(t, err)
+	e.ret("c", "r1", "o1", "60000") // 100 000: silver
 	rv, _, err := e.svc.EvaluateTier(e.ctx, "c", d)
 	require.NoError(t, err)
 	require.Equal(t, "silver", rv.To)
@@ -355,8 +355,7 @@ func TestEvaluateTierSameDecisionLaterOnADay(t *testing.T) {
 
 	e.earn("c", order("o2", "50000")) // 150 000: gold again
 	require.Equal(t, "gold", e.account("c").Tier)
-	_, err = e.svc.Return(e.ctx, loyalty.Op{Account: "c", Key: "r2"}, "o2", rub("50000")) // 100 000: silver
-	require.NoError(t, err)
+	e.ret("c", "r2", "o2", "50000") // 100 000: silver
 	rv, res, err := e.svc.EvaluateTier(e.ctx, "c", d)
 	require.NoError(t, err)
 	assert.Equal(t, "silver", rv.To)

@@ -7,9 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// "(доб. 123)" is how extensions are very often written in Russian
-// signatures; the documented marker is refused only because of the
-// parentheses around it.
+// An extension in brackets, "(доб. 123)" as Russian signatures very often
+// write it, is read like one without them.
 func TestPhoneParenthesisedExtension(t *testing.T) {
 	for _, in := range []string{
 		"+7 (495) 123-45-67 (доб. 123)",
@@ -22,11 +21,10 @@ func TestPhoneParenthesisedExtension(t *testing.T) {
 	}
 }
 
-// Invisible default-ignorable characters that are not in category Cf
-// (combining grapheme joiner U+034F, variation selectors U+FE00..FE0F,
-// Hangul fillers U+3164/U+115F) survive Text, so a name padded with them
-// evades duplicate detection, although doc.go promises that "invisible
-// characters" are dropped.
+// Invisible default-ignorable characters outside category Cf (combining
+// grapheme joiner U+034F, variation selectors U+FE00..FE0F, Hangul fillers
+// U+3164/U+115F) are dropped like the others, so a name padded with them
+// still meets its duplicate.
 func TestOrgNameDropsInvisibleDefaultIgnorables(t *testing.T) {
 	for _, in := range []string{
 		"ООО «Ром\u034fашка»",

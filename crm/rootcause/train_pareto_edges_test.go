@@ -11,11 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Train documents "Training is deterministic: the same examples and
-// options give the same model". With an L2Grid it is not: macroF1 sums
-// the per-label F1 over a map, so two candidates with identical inner
-// predictions get sums that differ in the last bit depending on map order,
-// and the "ties go to the larger penalty" rule picks either candidate.
+// Training is deterministic with an L2Grid too: two penalties with
+// identical inner predictions score exactly alike (macro-F1 is summed in
+// a fixed label order, not a map's), so the tie always goes to the larger
+// penalty and the same examples and options give the same model.
 func TestTrainWithL2GridIsDeterministic(t *testing.T) {
 	words := []string{"alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"}
 	var ex []Example
@@ -37,12 +36,10 @@ func TestTrainWithL2GridIsDeterministic(t *testing.T) {
 	}
 }
 
-// Month builds To from the normalised From. Where the clocks skip midnight
-// on the 1st (Paraguay, 1 October 2023: 00:00 became 01:00), time.Date
-// normalises From to 23:00 of the day before, and From.AddDate(0, 1, 0)
-// then lands on 30 October 23:00: October loses its last day, which then
-// lies in no month at all. Previous of the month before falls back to
-// "same duration" and loses 1 August.
+// Months tile time where the clocks skip midnight on the 1st (Paraguay,
+// 1 October 2023: 00:00 became 01:00): October holds its last day and
+// ends where November starts, September's previous period is August
+// exactly, and October's Pareto counts a claim of 31 October.
 func TestMonthWhereMidnightIsSkipped(t *testing.T) {
 	loc, err := time.LoadLocation("America/Asuncion")
 	require.NoError(t, err)
@@ -63,10 +60,10 @@ func TestMonthWhereMidnightIsSkipped(t *testing.T) {
 	assert.Equal(t, 1, rep.TotalCount, "October's Pareto lost the claim of 31 October")
 }
 
-// With MaxGroups, a group folded into "other" in one period is reported
-// as absent there (zero row, rank 0): PRODUCT_DEFECT had 4 claims in
-// February (folded into other) but the change says it fell from 5 to 0;
-// LATE_DELIVERY had 1 claim in January (folded) but is reported as new.
+// With MaxGroups, a group folded into "other" in one period is compared
+// with what it really had there: PRODUCT_DEFECT went from 5 claims in
+// January to 4 in February (folded into other), LATE_DELIVERY from 1
+// (folded in January) to 10.
 func TestCompareParetoFoldedGroupIsNotAbsent(t *testing.T) {
 	janP, febP := Month(2026, time.January, nil), Month(2026, time.February, nil)
 	var recs []Record
@@ -91,10 +88,10 @@ func TestCompareParetoFoldedGroupIsNotAbsent(t *testing.T) {
 	assert.Equal(t, 9, byKey[string(LateDelivery)].CountDelta, "LATE_DELIVERY went 1 -> 10")
 }
 
-// The cut ("vital few") includes a named group that contributes nothing:
-// with every named cause at zero cost it reports "1 of 2 causes = 0% of
-// cost" and marks PRODUCT_DEFECT vital. By the documented tie rule (fewer
-// groups) zero groups are as close to the target as one.
+// The cut ("vital few") never includes a named group that contributes
+// nothing: with every named cause at zero cost no row is vital (by the
+// documented tie rule, zero groups are as close to the target as one), so
+// the message is not "1 of 2 causes = 0% of cost".
 func TestParetoCutHasNoZeroShareGroup(t *testing.T) {
 	recs := []Record{{Cause: TransitDamage, At: jan}, {Cause: ProductDefect, At: jan}, {Cause: Other, Cost: rubles("100"), At: jan}}
 	rep, err := Pareto(recs, ParetoOptions{})

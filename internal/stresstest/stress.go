@@ -40,6 +40,22 @@ type team struct {
 	managers []crm.Actor
 }
 
+// errorKinds are the typed errors a concurrent run may meet, in the
+// order they are tested, with the name they are counted under.
+var errorKinds = []struct {
+	err  error
+	name string
+}{
+	{store.ErrConflict, "conflict"},
+	{crm.ErrComplaint, "complaint"},
+	{crm.ErrTransition, "transition"},
+	{crm.ErrDelegation, "delegation"},
+	{crm.ErrInvalid, "invalid"},
+	{crm.ErrForbidden, "forbidden"},
+	{store.ErrNotFound, "notfound"},
+	{store.ErrDuplicate, "duplicate"},
+}
+
 func newTeam(t testing.TB, ctx context.Context) team {
 	tm := crm.NewTeam()
 	add := func(mgr uuid.UUID, roles ...crm.Role) uuid.UUID {
@@ -157,24 +173,15 @@ func Run(t *testing.T, st crm.Store, cfg Config) {
 		if err == nil {
 			return
 		}
-		var kind string
+		kind := ""
+		for _, k := range errorKinds {
+			if errors.Is(err, k.err) {
+				kind = k.name
+				break
+			}
+		}
 		switch {
-		case errors.Is(err, store.ErrConflict):
-			kind = "conflict"
-		case errors.Is(err, crm.ErrComplaint):
-			kind = "complaint"
-		case errors.Is(err, crm.ErrTransition):
-			kind = "transition"
-		case errors.Is(err, crm.ErrDelegation):
-			kind = "delegation"
-		case errors.Is(err, crm.ErrInvalid):
-			kind = "invalid"
-		case errors.Is(err, crm.ErrForbidden):
-			kind = "forbidden"
-		case errors.Is(err, store.ErrNotFound):
-			kind = "notfound"
-		case errors.Is(err, store.ErrDuplicate):
-			kind = "duplicate"
+		case kind != "":
 		case cfg.Allowed != nil && cfg.Allowed(err):
 			kind = "allowed-other"
 		default:

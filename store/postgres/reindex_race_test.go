@@ -64,9 +64,7 @@ func TestReindexKeepsAConcurrentUpdate(t *testing.T) {
 
 // Until ReindexMatchKeys runs, a foreign tax id stored by version 1 is not
 // found even when the new client spells it exactly as the stored one: the
-// lookup uses the version 2 key. (Migration 0008's comment and
-// ReindexMatchKeys's doc said duplicate detection "still finds what the
-// old keys find".)
+// lookup uses the version 2 key, as ReindexMatchKeys's doc says.
 func TestUnreindexedKeysMissTheSameSpelling(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
