@@ -94,6 +94,16 @@ func benchCategorize(b *testing.B, c *Categorizer) {
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "claims/s")
 }
 
+// BenchmarkCategorize1000HandTerms is BenchmarkCategorize1000 with the
+// hand-written terms only (HandTerms), without the mined ones.
+func BenchmarkCategorize1000HandTerms(b *testing.B) {
+	lex, err := NewLexicon(HandTerms())
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchCategorize(b, mustNew(Config{Lexicon: lex}))
+}
+
 // BenchmarkCategorize1000ColdCache empties the stem cache before each
 // batch: the worst case, every word stemmed once per batch.
 func BenchmarkCategorize1000ColdCache(b *testing.B) {

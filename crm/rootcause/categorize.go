@@ -389,6 +389,8 @@ func (c *Categorizer) Categorize(text string, facts Facts) Result {
 	az.matches = c.lex.scan(toks, az.matches[:0], az.consumed)
 	az.state = resize(az.state, len(c.lex.terms)) // zeroed: no term seen yet
 	az.best = resize(az.best, K)
+	az.evCount = resize(az.evCount, K)
+	az.evidence = az.evidence[:0]
 	for gi := 0; gi < len(az.matches); {
 		// Matches that start at one word cover the same words (scan keeps
 		// only the longest); of the terms of one category found there,
@@ -408,7 +410,6 @@ func (c *Categorizer) Categorize(text string, facts Facts) Result {
 					continue
 				}
 				k := c.entryCat[m.phrase][e]
-				s := &scores[k]
 				if counted {
 					*st = 2
 					if az.best[k] == 0 {
@@ -418,11 +419,11 @@ func (c *Categorizer) Categorize(text string, facts Facts) Result {
 				} else {
 					*st = 1
 				}
-				if countKind(s.Evidence, EvidenceTerm) < maxEvidence {
+				if az.evCount[k] < maxEvidence {
 					last := &toks[m.end-1]
-					found := strings.Clone(a.norm[toks[m.start].start : int(last.start)+len(last.surface)])
-					s.Evidence = append(s.Evidence, Evidence{Kind: EvidenceTerm, Pattern: c.lex.terms[en.term].Pattern,
-						Text: found, TextRU: found, Weight: en.weight, Negated: !counted})
+					az.evCount[k]++
+					az.evidence = append(az.evidence, termEvidence{k: k, term: en.term,
+						from: toks[m.start].start, to: last.start + int32(len(last.surface)), negated: !counted})
 				}
 			}
 		}
@@ -433,6 +434,7 @@ func (c *Categorizer) Categorize(text string, facts Facts) Result {
 		az.touched = touched
 		gi = gj
 	}
+	c.attachEvidence(az, a.norm, scores)
 	c.creditSymptoms(scores)
 	scores[c.tax.fallback].RuleScore += c.fallbackBias
 	p := make([]float64, K)
@@ -503,6 +505,38 @@ func (c *Categorizer) Categorize(text string, facts Facts) Result {
 	clear(scores) // drop references held by the pooled scratch
 	res.NeedsReview = res.Ranked[0].Confidence < c.threshold
 	return res
+}
+
+// termEvidence is a term found for the category at taxonomy index k:
+// the words norm[from:to] of the normalised text.
+type termEvidence struct {
+	k, term  int32
+	from, to int32
+	negated  bool
+}
+
+// attachEvidence hands each category its term evidence, in text order,
+// from one allocation; the words found are slices of norm, the
+// normalised text (a string of its own, not the analyzer's buffer). Each
+// category's slice is capped at its length, so model and fact evidence
+// appended later never write into another's.
+func (c *Categorizer) attachEvidence(az *analyzer, norm string, scores []Score) {
+	if len(az.evidence) == 0 {
+		return
+	}
+	all := make([]Evidence, len(az.evidence))
+	off := 0
+	for k := range scores {
+		n := az.evCount[k]
+		scores[k].Evidence = all[off : off : off+n]
+		off += n
+	}
+	for _, te := range az.evidence {
+		found := norm[te.from:te.to]
+		scores[te.k].Evidence = append(scores[te.k].Evidence, Evidence{Kind: EvidenceTerm,
+			Pattern: c.lex.terms[te.term].Pattern, Text: found, TextRU: found, Weight: c.lex.terms[te.term].Weight,
+			Negated: te.negated})
+	}
 }
 
 func countKind(ev []Evidence, kind EvidenceKind) int {

@@ -25,18 +25,25 @@ func ExampleCategorizer_Categorize() {
 		}
 	}
 	// Output:
-	// Производственный брак (уверенность 47%): требуется проверка
+	// Производственный брак (уверенность 64%)
 	// party: production
+	//   "внутри" (+0.5)
+	//   "корпус" (+0.8)
 	//   "треснул" (+1.0)
+	//   "изделие" (+0.8)
 	//   "не включается" (+3.0)
-	//   model: "корпус" (+2.04)
-	//   model: "треснул" (+1.41)
-	//   model: "¬включа" (+1.20)
+	//   model: "корпус" (+2.40)
+	//   model: "треснул" (+1.97)
+	//   model: "внутр" (+1.72)
+	// negated: TRANSIT_DAMAGE повреждена
 	// negated: TRANSIT_DAMAGE повреждена
 }
 
 func ExampleCategorizer_Categorize_facts() {
-	// Structured facts are strong evidence: here they outweigh the text.
+	// Structured facts are strong evidence: here they outweigh the text,
+	// though the words of a typical transit-damage report ("arrived",
+	// "attached photos": mined terms) keep the confidence below the
+	// review threshold.
 	r := rootcause.RulesOnly().Categorize("Goods arrived, see attached photos.", rootcause.Facts{
 		Shipped:  rootcause.Qty(120),
 		Received: rootcause.Qty(96),
@@ -48,7 +55,7 @@ func ExampleCategorizer_Categorize_facts() {
 		fmt.Println(" ", e.Message("ru"))
 	}
 	// Output:
-	// QUANTITY false
+	// QUANTITY true
 	//   fact: received 96 of 120 shipped (+4.0)
 	//   факт: получено 96 из 120 отгруженных (+4.0)
 }

@@ -84,10 +84,12 @@ type analyzer struct {
 	// scratch of the rules engine
 	matches  []match
 	consumed []bool
-	state    []uint8   // per lexicon term: 0 unseen, 1 seen negated, 2 counted
-	scores   []Score   // per category, while scoring
-	best     []float64 // per category: heaviest term counted at the current words
-	touched  []int32   // categories with a term at the current words
+	state    []uint8        // per lexicon term: 0 unseen, 1 seen negated, 2 counted
+	scores   []Score        // per category, while scoring
+	best     []float64      // per category: heaviest term counted at the current words
+	touched  []int32        // categories with a term at the current words
+	evidence []termEvidence // term evidence found, in text order
+	evCount  []int          // per category: term evidence found
 	model    modelScratch
 }
 
@@ -96,7 +98,7 @@ var analyzerPool = sync.Pool{New: func() any { return new(analyzer) }}
 func getAnalyzer() *analyzer { return analyzerPool.Get().(*analyzer) }
 
 func putAnalyzer(a *analyzer) {
-	if cap(a.buf) > 2*DefaultMaxTextBytes || cap(a.toks) > 1<<15 || cap(a.matches) > 1<<14 || cap(a.scores) > maxCategories || cap(a.best) > maxCategories ||
+	if cap(a.buf) > 2*DefaultMaxTextBytes || cap(a.toks) > 1<<15 || cap(a.matches) > 1<<14 || cap(a.evidence) > 1<<14 || cap(a.scores) > maxCategories || cap(a.best) > maxCategories ||
 		cap(a.model.ids) > 1<<15 || cap(a.model.p) > maxModelClasses || cap(a.model.top) > maxModelClasses {
 		return // do not keep buffers grown by a huge text
 	}

@@ -59,9 +59,28 @@ var absenceCauses = map[Code]bool{Packaging: true, DocumentError: true}
 // first, then English. A host may edit the copy and compile it with
 // NewLexicon.
 func DefaultTerms() []Term {
+	return append(handTerms(), minedTerms()...)
+}
+
+// minedTerms are the terms mined from the built-in corpus.
+func minedTerms() []Term { return flattenTerms(lexiconRUMined, lexiconENMined) }
+
+// HandTerms returns a copy of the hand-written terms of the default
+// lexicon, without the terms mined from the built-in corpus (see
+// DefaultTerms): for a host that wants every piece of evidence to be a
+// term a person chose.
+func HandTerms() []Term { return handTerms() }
+
+// handTerms are the hand-written terms of the default lexicon.
+func handTerms() []Term {
+	return flattenTerms(lexiconRU, lexiconRUDescriptive, lexiconRUBroad, lexiconRUCover, lexiconEN, lexiconENDescriptive,
+		lexiconENBroad, lexiconENCover)
+}
+
+// flattenTerms expands term groups into terms.
+func flattenTerms(lexicons ...[]termGroup) []Term {
 	var out []Term
-	for _, groups := range [][]termGroup{lexiconRU, lexiconRUDescriptive, lexiconRUBroad, lexiconRUCover, lexiconEN, lexiconENDescriptive,
-		lexiconENBroad, lexiconENCover} {
+	for _, groups := range lexicons {
 		for _, g := range groups {
 			for _, p := range g.patterns {
 				out = append(out, Term{Code: g.code, Pattern: p, Weight: g.weight,

@@ -201,11 +201,12 @@ func TestEachTermCountsOnce(t *testing.T) {
 	assert.Len(t, counted, 1)
 }
 
-// Negation with the built-in lexicon, in the forms of acceptance acts and
-// lists: "Field: нет", a dash, "no X or Y" where "no X" is itself a
-// phrase of another category, "никаких".
+// Negation with the hand-written lexicon, in the forms of acceptance acts
+// and lists: "Field: нет", a dash, "no X or Y" where "no X" is itself a
+// phrase of another category, "никаких". With the mined terms as well
+// (RulesOnly), a negated word does not count for the cause either.
 func TestNegationBuiltinLexicon(t *testing.T) {
-	c := RulesOnly()
+	c := mustNew(Config{Lexicon: mustLexicon(t, HandTerms())})
 	cases := []struct {
 		text             string
 		code             Code
@@ -226,6 +227,10 @@ func TestNegationBuiltinLexicon(t *testing.T) {
 		counted, negated := evidenceOf(r, tt.code)
 		assert.Equal(t, tt.counted, counted, "counted in %q", tt.text)
 		assert.Equal(t, tt.negated, negated, "negated in %q", tt.text)
+		counted, _ = evidenceOf(RulesOnly().Categorize(tt.text, Facts{}), tt.code)
+		for _, w := range tt.negated {
+			assert.NotContains(t, counted, w, "counted with the mined terms in %q", tt.text)
+		}
 	}
 }
 
