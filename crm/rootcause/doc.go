@@ -48,7 +48,7 @@
 // than the lexicon's hand and without sight of the development data. It
 // needs no training by the host. RulesOnly is the same without the
 // model: every piece of text evidence is then a lexicon term, and it is
-// about 1.6 times as fast. A host with its own confirmed complaints can
+// about twice as fast. A host with its own confirmed complaints can
 // train on them together with BuiltinCorpus and pass the model in
 // Config.
 //

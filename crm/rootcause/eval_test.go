@@ -421,10 +421,3 @@ func TestSelectBuiltin(t *testing.T) {
 	}
 	t.Logf("BEST with negation marks and the rules blended in, on the working halves and the own claims: %s (mean macro-F1 %.3f)", best, bestScore)
 }
-
-func mustLexicon(tb testing.TB, terms []Term) *Lexicon {
-	tb.Helper()
-	l, err := NewLexicon(terms)
-	require.NoError(tb, err)
-	return l
-}

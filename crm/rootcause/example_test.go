@@ -36,7 +36,6 @@ func ExampleCategorizer_Categorize() {
 	//   model: "треснул" (+1.97)
 	//   model: "внутр" (+1.72)
 	// negated: TRANSIT_DAMAGE повреждена
-	// negated: TRANSIT_DAMAGE повреждена
 }
 
 func ExampleCategorizer_Categorize_facts() {

@@ -246,3 +246,11 @@ func foldRange(truth, pred []string, folds [][]int) (lo, hi float64) {
 }
 
 func modelTop(m *Model, text string) string { return m.Predict(text)[0].Class }
+
+// mustLexicon compiles terms or fails the test.
+func mustLexicon(tb testing.TB, terms []Term) *Lexicon {
+	tb.Helper()
+	l, err := NewLexicon(terms)
+	require.NoError(tb, err)
+	return l
+}

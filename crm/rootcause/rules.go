@@ -55,24 +55,18 @@ type termGroup struct {
 // names the cause, so every default term of theirs keeps negation.
 var absenceCauses = map[Code]bool{Packaging: true, DocumentError: true}
 
-// DefaultTerms returns a copy of the default lexicon: Russian terms
-// first, then English. A host may edit the copy and compile it with
-// NewLexicon.
+// DefaultTerms returns a copy of the default lexicon: the hand-written
+// terms (HandTerms), then the terms mined from the built-in corpus
+// (lexicon_mined.go), each Russian first, then English. A host may edit
+// the copy and compile it with NewLexicon.
 func DefaultTerms() []Term {
-	return append(handTerms(), minedTerms()...)
+	return append(HandTerms(), flattenTerms(lexiconRUMined, lexiconENMined)...)
 }
 
-// minedTerms are the terms mined from the built-in corpus.
-func minedTerms() []Term { return flattenTerms(lexiconRUMined, lexiconENMined) }
-
 // HandTerms returns a copy of the hand-written terms of the default
-// lexicon, without the terms mined from the built-in corpus (see
-// DefaultTerms): for a host that wants every piece of evidence to be a
-// term a person chose.
-func HandTerms() []Term { return handTerms() }
-
-// handTerms are the hand-written terms of the default lexicon.
-func handTerms() []Term {
+// lexicon, without the mined ones: for a host that wants every piece of
+// evidence to be a term a person chose.
+func HandTerms() []Term {
 	return flattenTerms(lexiconRU, lexiconRUDescriptive, lexiconRUBroad, lexiconRUCover, lexiconEN, lexiconENDescriptive,
 		lexiconENBroad, lexiconENCover)
 }

@@ -190,6 +190,49 @@ func TestLongestMatchAndNumbers(t *testing.T) {
 	assert.Equal(t, []string{"late"}, counted)
 }
 
+// Where several terms of one category match the same words, the
+// category lists one piece of evidence there: the term that decides its
+// score — counted before negated, then the heavier, then the earlier.
+// Other categories' terms on those words are listed for them.
+func TestOneEvidencePerCategoryPerWords(t *testing.T) {
+	cases := []struct {
+		name        string
+		terms       []Term
+		text, words string // words: where the terms match
+		wantPattern string
+		wantNegated bool
+	}{
+		{"heavier wins", []Term{{Code: TransitDamage, Pattern: "разбит*", Weight: 1},
+			{Code: TransitDamage, Pattern: "разбитые", Weight: 2}}, "коробки разбитые", "разбитые", "разбитые", false},
+		{"heavier wins, whatever the order", []Term{{Code: TransitDamage, Pattern: "разбитые", Weight: 2},
+			{Code: TransitDamage, Pattern: "разбит*", Weight: 1}}, "коробки разбитые", "разбитые", "разбитые", false},
+		{"equal weights: the earlier term", []Term{{Code: TransitDamage, Pattern: "разбит*", Weight: 2},
+			{Code: TransitDamage, Pattern: "разбитые", Weight: 2}}, "коробки разбитые", "разбитые", "разбит*", false},
+		{"counted before negated", []Term{{Code: Packaging, Pattern: "маркировк*", Weight: 3},
+			{Code: Packaging, Pattern: "маркировки", Weight: 1, KeepNegated: true}}, "нет маркировки", "маркировки", "маркировки", false},
+		{"negated only: the heavier", []Term{{Code: TransitDamage, Pattern: "поврежд*", Weight: 1},
+			{Code: TransitDamage, Pattern: "повреждений", Weight: 2}}, "повреждений нет", "повреждений", "повреждений", true},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustNew(Config{Lexicon: mustLexicon(t, append(tt.terms,
+				Term{Code: ProductDefect, Pattern: tt.words, Weight: 1, KeepNegated: true}))})
+			r := c.Categorize(tt.text, Facts{})
+			var got []Evidence
+			for _, s := range r.Ranked {
+				if s.Code == tt.terms[0].Code {
+					got = s.Evidence
+				}
+			}
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.wantPattern, got[0].Pattern)
+			assert.Equal(t, tt.wantNegated, got[0].Negated)
+			counted, _ := evidenceOf(r, ProductDefect)
+			assert.Len(t, counted, 1, "another category's term on the same words is listed for it")
+		})
+	}
+}
+
 func TestEachTermCountsOnce(t *testing.T) {
 	lex, err := NewLexicon([]Term{{Code: TransitDamage, Pattern: "разбит*", Weight: 2}})
 	require.NoError(t, err)
@@ -205,7 +248,7 @@ func TestEachTermCountsOnce(t *testing.T) {
 // and lists: "Field: нет", a dash, "no X or Y" where "no X" is itself a
 // phrase of another category, "никаких". With the mined terms as well
 // (RulesOnly), a negated word does not count for the cause either.
-func TestNegationBuiltinLexicon(t *testing.T) {
+func TestNegationHandLexicon(t *testing.T) {
 	c := mustNew(Config{Lexicon: mustLexicon(t, HandTerms())})
 	cases := []struct {
 		text             string
@@ -216,8 +259,8 @@ func TestNegationBuiltinLexicon(t *testing.T) {
 		{"повреждения — нет, вмятины — есть", TransitDamage, []string{"вмятины"}, []string{"повреждения"}},
 		{"Дефектов: нет", ProductDefect, nil, []string{"дефектов"}},
 		{"damage: none", TransitDamage, nil, []string{"damage"}},
-		{"no damage or dents", TransitDamage, nil, []string{"dents", "dents"}},
-		{"there is no damage or dents on the box", TransitDamage, nil, []string{"dents", "dents"}},
+		{"no damage or dents", TransitDamage, nil, []string{"dents"}},
+		{"there is no damage or dents on the box", TransitDamage, nil, []string{"dents"}},
 		{"никакого брака", ProductDefect, nil, []string{"брака"}},
 		{"Никаких повреждений", TransitDamage, nil, []string{"повреждений"}},
 		{"брак: сколы на кромке", ProductDefect, []string{"брак"}, nil}, // a colon followed by no negation
