@@ -37,6 +37,19 @@ func FuzzCategorize(f *testing.F) {
 					t.Fatalf("confidence %v", s.Confidence)
 				}
 				sum += s.Confidence
+				terms := 0
+				for _, e := range s.Evidence {
+					if e.Kind != EvidenceTerm {
+						continue
+					}
+					terms++
+					if e.Text == "" || e.Pattern == "" || e.Weight <= 0 {
+						t.Fatalf("term evidence %+v", e)
+					}
+				}
+				if terms > maxEvidence {
+					t.Fatalf("%s: %d pieces of term evidence", s.Code, terms)
+				}
 			}
 			if math.Abs(sum-1) > 1e-6 {
 				t.Fatalf("confidences sum to %v", sum)
